@@ -1,0 +1,5 @@
+// @gridspace/ledger: the Ledger port and its adapters.
+export * from './port.js';
+export { DEV_ORGS, type DevOrg, type OrgType } from './identity/dev-orgs.js';
+export { loadDevIdentities, type EnrolledIdentity } from './identity/dev-identities.js';
+export { EmbeddedLedger, type EmbeddedLedgerOptions, type ContractClass } from './embedded/embedded-ledger.js';
