@@ -89,6 +89,8 @@ export interface Agreement {
   crossBorder: CrossBorderTerms;
   createdAt: string;
   updatedAt: string;
+  /** 1 on creation, +1 on every change: orders the agreement's history. */
+  revision: number;
   /** The latest action and who took it. */
   lastAction: { action: AgreementAction; by: Party; at: string };
   finalizedAt?: string;
@@ -119,7 +121,7 @@ export const AGREEMENT_SCHEMA = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
   title: 'Agreement (as recorded on the ledger)',
   type: 'object',
-  required: ['id', 'dataProductId', 'provider', 'consumer', 'providerMspId', 'consumerMspId', 'state', 'policy', 'crossBorder', 'createdAt', 'updatedAt', 'lastAction'],
+  required: ['id', 'dataProductId', 'provider', 'consumer', 'providerMspId', 'consumerMspId', 'state', 'policy', 'crossBorder', 'createdAt', 'updatedAt', 'revision', 'lastAction'],
   additionalProperties: false,
   properties: {
     id: ID_SCHEMA,
@@ -134,6 +136,7 @@ export const AGREEMENT_SCHEMA = {
     crossBorder: { $ref: 'https://gridspace.example/schemas/cross-border.json' },
     createdAt: DATE_TIME_SCHEMA,
     updatedAt: DATE_TIME_SCHEMA,
+    revision: { type: 'integer', minimum: 1 },
     lastAction: {
       type: 'object',
       required: ['action', 'by', 'at'],

@@ -1,6 +1,12 @@
 // evaluatePolicy: does an agreement admit this request, and if not, why not. Pure: the caller
 // supplies the time and the usage so far, so chaincode (tx timestamp) and gateway (clock) agree.
 import {
+  AGGREGATION_LEVEL_SCHEMA,
+  DATE_TIME_SCHEMA,
+  ID_SCHEMA,
+  JURISDICTION_SCHEMA,
+  ORG_ID_SCHEMA,
+  PERIOD_LEVELS,
   DEIDENTIFICATION_LEVELS,
   FINEST_AGGREGATION,
   finerDimensions,
@@ -13,6 +19,7 @@ import type { Agreement } from './agreement.js';
 import { isCrossBorder } from './cross-border.js';
 import type { GrantScope } from './grant.js';
 import { periodBounds, periodKey } from './period.js';
+import { createValidator } from './validation.js';
 import { validityWindow, type Constraint, type Duty, type Permission, type Prohibition } from './policy.js';
 
 export const REFUSAL_CODES = [
@@ -243,4 +250,40 @@ export function evaluateAgreements(agreements: readonly AgreementLike[], request
     if (!best || STAGES.indexOf(decision.code) > STAGES.indexOf(best.code)) best = decision;
   }
   return best ?? { admitted: false, code: 'NO_AGREEMENT', reason: `no agreement with ${request.consumer}${request.dataProductId ? ` for ${request.dataProductId}` : ''}; request one in the catalog` };
+}
+
+/** A request as it arrives from outside (e.g. Agreements:FindActive): `time` and `usage` may be left to the ledger. */
+export type PolicyRequestInput = Omit<PolicyRequest, 'time'> & { time?: string };
+
+export const POLICY_REQUEST_SCHEMA = {
+  $id: 'https://gridspace.example/schemas/policy-request.json',
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  title: 'Policy request (what evaluatePolicy decides on)',
+  type: 'object',
+  required: ['consumer', 'purpose', 'jurisdiction', 'aggregation'],
+  additionalProperties: false,
+  properties: {
+    consumer: ORG_ID_SCHEMA,
+    dataProductId: ID_SCHEMA,
+    purpose: { type: 'string', minLength: 1, maxLength: 128 },
+    time: DATE_TIME_SCHEMA,
+    jurisdiction: JURISDICTION_SCHEMA,
+    aggregation: AGGREGATION_LEVEL_SCHEMA,
+    deidentification: { enum: [...DEIDENTIFICATION_LEVELS] },
+    usage: {
+      type: 'object',
+      additionalProperties: false,
+      properties: Object.fromEntries(PERIOD_LEVELS.map((p) => [p, { type: 'integer', minimum: 0 }])),
+    },
+  },
+} as const;
+
+export const policyRequestValidator = createValidator<PolicyRequestInput>(POLICY_REQUEST_SCHEMA, 'request');
+export const validatePolicyRequest = policyRequestValidator.validate;
+
+/** Of several refusals, the one that got furthest through the checks (it says most about what to change). */
+export function mostTellingRefusal(refusals: readonly Refused[]): Refused | undefined {
+  let best: Refused | undefined;
+  for (const r of refusals) if (!best || STAGES.indexOf(r.code) > STAGES.indexOf(best.code)) best = r;
+  return best;
 }

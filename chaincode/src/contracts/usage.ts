@@ -1,0 +1,138 @@
+// Usage: the provider's gateway records what it released under an agreement, in batches. A batch
+// that would push any period past a count constraint is refused whole.
+import {
+  periodKey,
+  periodBounds,
+  PERIOD_LEVELS,
+  policyExpiry,
+  usageReceiptBatchValidator,
+  type Agreement,
+  type PeriodLevel,
+  type UsageReceipt,
+} from '@gridspace/schemas';
+import { Context, Contract, Info, Returns, Transaction } from '../lib/fabric.js';
+import { callerOrg } from '../lib/access.js';
+import { conflict, forbidden, invalid, notFound, quotaExceeded } from '../lib/errors.js';
+import { KEY, result, TxState } from '../lib/state.js';
+import { usageCount, usageKeyAttributes, usagePeriodPrefix } from '../lib/usage-keys.js';
+import { getAgreement } from './agreements.js';
+
+/** Receipts may be recorded a little after release, never claim a release in the future. */
+const MAX_CLOCK_SKEW_MS = 5 * 60 * 1000;
+
+/** The strictest count limit per period over the agreement's permissions (a receipt does not say which permission it used). */
+function countLimits(agreement: Agreement): Map<PeriodLevel, number> {
+  const limits = new Map<PeriodLevel, number>();
+  for (const permission of agreement.policy.permissions) {
+    for (const c of permission.constraints) {
+      if (c.leftOperand === 'count') limits.set(c.period, Math.min(limits.get(c.period) ?? Infinity, c.rightOperand));
+    }
+  }
+  return limits;
+}
+
+@Info({ title: 'Usage', description: 'Usage receipts of released data, and count constraint enforcement' })
+export class UsageContract extends Contract {
+  constructor() {
+    super('Usage');
+  }
+
+  /** Records a batch of receipts (JSON array); only the provider of each receipt's agreement may. */
+  @Transaction()
+  @Returns('string')
+  async RecordBatch(ctx: Context, receiptsJson: string): Promise<string> {
+    const state = new TxState(ctx);
+    const receipts = usageReceiptBatchValidator.parse(receiptsJson, 'receipts');
+    const caller = await callerOrg(state);
+    const now = state.now();
+    const txId = state.txId();
+    const agreements = new Map<string, Agreement>();
+    // Counts per agreement + period key: committed receipts plus this batch's (Fabric does not read its own writes).
+    const counts = new Map<string, number>();
+    const recorded: UsageReceipt[] = [];
+
+    for (const [i, receipt] of receipts.entries()) {
+      const at = `receipts[${i}]`;
+      let agreement = agreements.get(receipt.agreementId);
+      if (!agreement) {
+        agreement = await getAgreement(state, receipt.agreementId);
+        agreements.set(agreement.id, agreement);
+      }
+      if (agreement.provider !== caller.id) throw forbidden(`only the provider ${agreement.provider} records usage under agreement ${agreement.id}; the caller is ${caller.id}`);
+      if (receipt.dataProductId !== agreement.dataProductId) throw invalid(`${at}.dataProductId`, `must be the agreement's data product ${agreement.dataProductId}`);
+      const releasedAt = new Date(receipt.releasedAt).toISOString();
+      if (Date.parse(releasedAt) > Date.parse(now) + MAX_CLOCK_SKEW_MS) throw invalid(`${at}.releasedAt`, `must not be in the future (ledger time ${now})`);
+      if (!agreement.finalizedAt || releasedAt < agreement.finalizedAt) {
+        throw conflict(`${at}: agreement ${agreement.id} was not FINALIZED at ${releasedAt}, nothing could be released under it`);
+      }
+      if (agreement.termination && releasedAt >= agreement.termination.at) {
+        throw conflict(`${at}: agreement ${agreement.id} was ${agreement.termination.kind} at ${agreement.termination.at}, before this release`);
+      }
+      const expiry = policyExpiry(agreement.policy);
+      if (expiry !== undefined && releasedAt >= expiry) throw conflict(`${at}: agreement ${agreement.id} expired at ${expiry}, before this release`);
+      if (await state.exists(KEY.usageReceipt, [receipt.id])) throw conflict(`${at}: receipt ${receipt.id} is already recorded`);
+
+      for (const [period, limit] of countLimits(agreement)) {
+        const key = `${agreement.id}\u0000${period}\u0000${periodKey(releasedAt, period)}`;
+        const used = counts.get(key) ?? (await usageCount(state, agreement.id, releasedAt, period));
+        if (used + 1 > limit) {
+          throw quotaExceeded(
+            `${at}: agreement ${agreement.id} allows ${limit} releases per ${period}; ${periodKey(releasedAt, period)} already has ${used} (resets at ${periodBounds(releasedAt, period).end})`,
+          );
+        }
+        counts.set(key, used + 1);
+      }
+
+      const record: UsageReceipt = { ...receipt, releasedAt, provider: agreement.provider, consumer: agreement.consumer, recordedAt: now, txId };
+      await state.putJson(KEY.usage, usageKeyAttributes(agreement.id, releasedAt, receipt.id), record);
+      await state.putJson(KEY.usageReceipt, [receipt.id], { agreementId: agreement.id, releasedAt });
+      recorded.push(record);
+    }
+
+    state.emit('UsageRecorded', {
+      count: recorded.length,
+      receipts: recorded.map((r) => ({ id: r.id, agreementId: r.agreementId, dataProductId: r.dataProductId, rows: r.rows, releasedAt: r.releasedAt })),
+      at: now,
+    });
+    return result({ recorded: recorded.length, txId });
+  }
+
+  /** One receipt by id. */
+  @Transaction(false)
+  @Returns('string')
+  async Get(ctx: Context, receiptId: string): Promise<string> {
+    const state = new TxState(ctx);
+    const pointer = await state.getJson<{ agreementId: string; releasedAt: string }>(KEY.usageReceipt, [receiptId]);
+    if (!pointer) throw notFound(`usage receipt ${receiptId}`);
+    const receipt = await state.getJson<UsageReceipt>(KEY.usage, usageKeyAttributes(pointer.agreementId, pointer.releasedAt, receiptId));
+    if (!receipt) throw notFound(`usage receipt ${receiptId}`);
+    return result(receipt);
+  }
+
+  /**
+   * Usage of an agreement in the period (day | month | quarter | year) containing `time`
+   * (empty: the transaction time): count, rows, the limit if a count constraint applies, receipts.
+   */
+  @Transaction(false)
+  @Returns('string')
+  async InPeriod(ctx: Context, agreementId: string, period: string, time: string): Promise<string> {
+    const state = new TxState(ctx);
+    if (!PERIOD_LEVELS.includes(period as PeriodLevel)) throw invalid('period', `must be one of: ${PERIOD_LEVELS.join(', ')}`);
+    const at = time === '' ? state.now() : time;
+    if (Number.isNaN(Date.parse(at))) throw invalid('time', 'must be a date-time');
+    const agreement = await getAgreement(state, agreementId);
+    const level = period as PeriodLevel;
+    const receipts = await state.listJson<UsageReceipt>(KEY.usage, usagePeriodPrefix(agreementId, at, level));
+    const limit = countLimits(agreement).get(level);
+    return result({
+      agreementId,
+      period: level,
+      periodKey: periodKey(at, level),
+      ...periodBounds(at, level),
+      count: receipts.length,
+      rows: receipts.reduce((sum, r) => sum + r.rows, 0),
+      ...(limit !== undefined ? { limit, remaining: Math.max(0, limit - receipts.length) } : {}),
+      receipts,
+    });
+  }
+}
