@@ -1,7 +1,8 @@
 // Data products in the catalog (DCAT-style description) and the offers (policies) they come with.
 import { ID_SCHEMA, ORG_ID_SCHEMA } from './common.js';
-import { checkPolicySemantics, POLICY_SCHEMA, type Policy } from './policy.js';
-import { CROSS_BORDER_SCHEMA, checkCrossBorderSemantics, type CrossBorderTerms } from './cross-border.js';
+// policy.js and cross-border.js register the schemas the $refs below point to.
+import { checkPolicySemantics, type Policy } from './policy.js';
+import { checkCrossBorderSemantics, type CrossBorderTerms } from './cross-border.js';
 import { createValidator, InvalidArgumentError } from './validation.js';
 
 /** A policy the provider offers for a data product; an agreement request may start from it. */

@@ -1,0 +1,190 @@
+// Helpers of the contract suite. Everything goes through the Ledger port only, so the suite runs
+// unchanged on a real Fabric network (GRIDSPACE_LEDGER=fabric): ids are unique per run, and
+// organizations are bootstrapped idempotently.
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { DEV_ORGS, LedgerError, type DevOrg, type Ledger, type SubmitResult } from '../../src/index.js';
+
+export { openTestLedger } from '../support/open-ledger.js';
+
+export function unique(prefix: string): string {
+  return `${prefix}-${randomBytes(5).toString('hex')}`;
+}
+
+/** A fresh numeric enterprise prefix under 88.188, e.g. `88.188.4821937`. */
+export function uniquePrefix(): string {
+  return `88.188.${1000000 + randomBytes(4).readUInt32BE() % 8999999}`;
+}
+
+export function org(identity: string): DevOrg {
+  const found = DEV_ORGS.find((o) => o.identity === identity);
+  if (!found) throw new Error(`no dev org with identity ${identity}`);
+  return found;
+}
+
+function organizationJson(o: DevOrg): string {
+  return JSON.stringify({ id: o.orgId, name: o.name, mspId: o.mspId, type: o.type, jurisdiction: o.jurisdiction });
+}
+
+function isCode(error: unknown, code: string): boolean {
+  return error instanceof LedgerError && error.code === code;
+}
+
+/** The operator org bootstraps the network, then registers every dev org; what already exists is fine. */
+export async function ensureOrganizations(ledger: Ledger): Promise<void> {
+  const operator = org('operator');
+  try {
+    await ledger.evaluate({ identity: 'operator', fn: 'Organizations:GetOperator' });
+  } catch (error) {
+    if (!isCode(error, 'NOT_FOUND')) throw error;
+    try {
+      await ledger.submit({ identity: 'operator', fn: 'Organizations:Bootstrap', args: [organizationJson(operator)] });
+    } catch (bootstrapError) {
+      if (!isCode(bootstrapError, 'CONFLICT')) throw bootstrapError;
+    }
+  }
+  for (const o of DEV_ORGS) {
+    if (o.identity === 'operator') continue;
+    try {
+      await ledger.evaluate({ identity: 'operator', fn: 'Organizations:Get', args: [o.orgId] });
+    } catch (error) {
+      if (!isCode(error, 'NOT_FOUND')) throw error;
+      try {
+        await ledger.submit({ identity: 'operator', fn: 'Organizations:Register', args: [organizationJson(o)] });
+      } catch (registerError) {
+        if (!isCode(registerError, 'CONFLICT')) throw registerError;
+      }
+    }
+  }
+}
+
+export interface Call {
+  identity: string;
+  fn: string;
+  args?: unknown[];
+  transient?: Record<string, string>;
+  endorsingOrgs?: string[];
+}
+
+const asArgs = (args: unknown[] = []) => args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a)));
+
+export async function submit<T = unknown>(ledger: Ledger, call: Call): Promise<{ value: T; tx: SubmitResult }> {
+  const tx = await ledger.submit({ identity: call.identity, fn: call.fn, args: asArgs(call.args), transient: call.transient, endorsingOrgs: call.endorsingOrgs });
+  return { value: JSON.parse(tx.result) as T, tx };
+}
+
+export async function evaluate<T = unknown>(ledger: Ledger, call: Call): Promise<T> {
+  return JSON.parse(await ledger.evaluate({ identity: call.identity, fn: call.fn, args: asArgs(call.args), transient: call.transient })) as T;
+}
+
+/** Asserts the call fails with `code` and a message matching `message`. */
+export async function rejects(promise: Promise<unknown>, code: string, message?: RegExp): Promise<LedgerError> {
+  try {
+    await promise;
+  } catch (error) {
+    assert.ok(error instanceof LedgerError, `expected a LedgerError, got ${String(error)}`);
+    assert.equal(error.code, code, `expected ${code}, got: ${error.message}`);
+    if (message) assert.match(error.message, message);
+    return error;
+  }
+  assert.fail(`expected ${code}, but the call succeeded`);
+}
+
+/** The chaincode event of a committed transaction. */
+export async function eventOf(ledger: Ledger, tx: SubmitResult): Promise<{ name: string; payload: Record<string, unknown> }> {
+  const controller = new AbortController();
+  try {
+    for await (const event of ledger.events({ fromBlock: tx.blockNumber, signal: controller.signal })) {
+      if (event.txId === tx.txId) return { name: event.name, payload: JSON.parse(event.payload) as Record<string, unknown> };
+      if (event.blockNumber > tx.blockNumber) break;
+    }
+  } finally {
+    controller.abort();
+  }
+  assert.fail(`no chaincode event for transaction ${tx.txId}`);
+}
+
+// ---- Data products and agreements ----
+
+export interface AggregationLevel {
+  region: string;
+  industry: string;
+  period: string;
+}
+
+export function isoIn(ms: number): string {
+  return new Date(Date.now() + ms).toISOString();
+}
+
+export function productJson(id: string, provider: string, version = '1.0.0') {
+  return {
+    id,
+    version,
+    title: `Electricity economic indices (${id})`,
+    description: 'Monthly consumption indices by region and industry',
+    provider,
+    keywords: ['electricity', 'economy'],
+    themes: ['energy'],
+    accrualPeriodicity: 'monthly',
+    graphqlCoordinates: ['Query.electricityIndices'],
+    distributions: [{ mediaType: 'text/csv' }],
+    offers: [{ id: 'standard', title: 'Macro-economic monitoring', policy: basicPolicy(id) }],
+  };
+}
+
+export function basicPolicy(target: string, constraints: unknown[] = [], extra: Record<string, unknown> = {}) {
+  return {
+    target,
+    permissions: [
+      {
+        action: 'use',
+        constraints: [{ leftOperand: 'purpose', operator: 'isAnyOf', rightOperand: ['macro-economic-monitoring'] }, ...constraints],
+      },
+    ],
+    ...extra,
+  };
+}
+
+export function domesticTerms(consumerJurisdiction = 'CN-GD') {
+  return {
+    providerJurisdiction: 'CN-GD',
+    consumerJurisdiction,
+    personalInformation: false,
+    transferMechanism: 'exempt',
+    onwardTransferScope: 'none',
+  };
+}
+
+export async function publishProduct(ledger: Ledger, provider = 'operator'): Promise<string> {
+  const id = unique('indices');
+  await submit(ledger, { identity: provider, fn: 'Catalog:Publish', args: [productJson(id, org(provider).orgId)] });
+  return id;
+}
+
+/** Both parties' MSPs: agreement keys carry a key-level endorsement policy naming them. */
+export function bothParties(provider: string, consumer: string): string[] {
+  return [org(provider).mspId, org(consumer).mspId];
+}
+
+/** Request -> offer -> accept -> agree -> verify -> finalize. */
+export async function finalizedAgreement(
+  ledger: Ledger,
+  options: { productId: string; policy: unknown; crossBorder?: unknown; provider?: string; consumer?: string },
+): Promise<string> {
+  const provider = options.provider ?? 'operator';
+  const consumer = options.consumer ?? 'agency';
+  const id = unique('agr');
+  const proposal = { id, dataProductId: options.productId, policy: options.policy, crossBorder: options.crossBorder ?? domesticTerms(org(consumer).jurisdiction) };
+  const endorsingOrgs = bothParties(provider, consumer);
+  await submit(ledger, { identity: consumer, fn: 'Agreements:Request', args: [proposal] });
+  await submit(ledger, { identity: provider, fn: 'Agreements:Offer', args: [proposal], endorsingOrgs });
+  await submit(ledger, { identity: consumer, fn: 'Agreements:Accept', args: [id], endorsingOrgs });
+  await submit(ledger, { identity: provider, fn: 'Agreements:Agree', args: [id], endorsingOrgs });
+  await submit(ledger, { identity: consumer, fn: 'Agreements:Verify', args: [id], endorsingOrgs });
+  await submit(ledger, { identity: provider, fn: 'Agreements:Finalize', args: [id], endorsingOrgs });
+  return id;
+}
+
+export function receipt(agreementId: string, dataProductId: string, releasedAt = new Date().toISOString()) {
+  return { id: unique('rcpt'), agreementId, dataProductId, queryHash: randomBytes(32).toString('hex'), rows: 12, releasedAt };
+}
