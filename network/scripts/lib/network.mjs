@@ -1,3 +1,4 @@
+/* global process, console */
 // fabric:up / fabric:down — the local network: crypto, channel, orderer, one peer per demo org, the
 // gridspace chaincode as a service. Every step checks what is already there, so `up` is idempotent.
 import { createConnection } from 'node:net';
