@@ -157,6 +157,15 @@ export async function startResolverNode(overrides: Partial<ResolverConfig> = {})
   const tls = config.tls ?? (config.tlsCertFile && config.tlsKeyFile ? { cert: readFileSync(config.tlsCertFile, 'utf8'), key: readFileSync(config.tlsKeyFile, 'utf8') } : undefined);
   const server: Server = tls ? createHttpsServer(tls, listener) : createHttpServer(listener);
   server.keepAliveTimeout = 65_000;
+  // Requests Node's HTTP parser refuses (e.g. raw non-ASCII bytes in the path) still get a Handle-style answer.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) return socket.destroy();
+    const invalidPath = error.code === 'HPE_INVALID_URL';
+    const body = JSON.stringify(invalidPath
+      ? { responseCode: RC.INVALID_HANDLE, message: 'handle: the request path has bytes that must be percent-encoded (encode the handle as UTF-8)' }
+      : { responseCode: RC.ERROR, message: `malformed HTTP request (${error.code ?? 'parse error'})` });
+    socket.end(`HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+  });
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolveListen());

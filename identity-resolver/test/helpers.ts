@@ -1,0 +1,110 @@
+// Test fixtures: real databases (a fresh SQLite file, or a fresh PostgreSQL database with a random
+// name on the cluster of GRIDSPACE_TEST_POSTGRES_URL), real nodes on 127.0.0.1 port 0, real keys.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { generatePartnerKeys, partnerToken, startResolverNode, type ResolverNode, type ResolverConfig } from '../src/index.js';
+import type { DatabaseConfig } from '../src/store/datasource.js';
+
+export type DbKind = 'sqlite' | 'postgres';
+export const DB_KINDS: DbKind[] = ['sqlite', 'postgres'];
+
+/** A fresh database of the given kind; PostgreSQL needs GRIDSPACE_TEST_POSTGRES_URL (never skipped). */
+export async function freshDatabase(kind: DbKind, dir: string): Promise<{ config: DatabaseConfig; drop(): Promise<void> }> {
+  if (kind === 'sqlite') return { config: { type: 'sqlite', path: join(dir, 'test.sqlite') }, drop: async () => undefined };
+  const adminUrl = process.env.GRIDSPACE_TEST_POSTGRES_URL;
+  if (!adminUrl) {
+    throw new Error('GRIDSPACE_TEST_POSTGRES_URL is not set: run the tests with `node scripts/run-tests.mjs identity-resolver` (it starts a throwaway PostgreSQL), or set it to a superuser URL');
+  }
+  const name = `resolver_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    config: { type: 'postgres', url: url.toString() },
+    async drop() {
+      const client = new pg.Client({ connectionString: adminUrl });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}
+
+export interface TestNode {
+  node: ResolverNode;
+  url: string;
+  /** Bearer tokens of the demo orgs. */
+  token: Record<'gd-grid' | 'tx-maker' | 'cable-maker' | 'stranger', string>;
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+const silent = () => undefined;
+
+export async function startTestNode(kind: DbKind, overrides: Partial<ResolverConfig> = {}): Promise<TestNode> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'resolver-test-'));
+  const db = await freshDatabase(kind, dataDir);
+  const keys = await generatePartnerKeys(['gd-grid', 'tx-maker', 'cable-maker']);
+  // A key the node does not know: its tokens must be refused.
+  const stranger = await generatePartnerKeys(['tx-maker']);
+  const node = await startResolverNode({ port: 0, dataDir, database: db.config, partners: keys.partners, seedDemo: true, log: silent, statsIntervalMs: 0, ...overrides });
+  const token = {
+    'gd-grid': await partnerToken('gd-grid', keys.privateJwks['gd-grid']!),
+    'tx-maker': await partnerToken('tx-maker', keys.privateJwks['tx-maker']!),
+    'cable-maker': await partnerToken('cable-maker', keys.privateJwks['cable-maker']!),
+    stranger: await partnerToken('tx-maker', stranger.privateJwks['tx-maker']!),
+  };
+  return {
+    node, url: node.url, token, dataDir,
+    async close() {
+      await node.close();
+      await db.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface Answer {
+  status: number;
+  body: Record<string, unknown> & { responseCode?: number; message?: string; values?: { index: number; type: string; data: { format: string; value: unknown } }[] };
+  headers: Headers;
+}
+
+export async function call(url: string, init: { method?: string; token?: string; basic?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<Answer> {
+  const headers: Record<string, string> = { ...init.headers };
+  if (init.token) headers.authorization = `Bearer ${init.token}`;
+  if (init.basic) headers.authorization = `Basic ${Buffer.from(init.basic).toString('base64')}`;
+  if (init.body !== undefined) headers['content-type'] = 'application/json';
+  const response = await fetch(url, { method: init.method ?? 'GET', headers, body: init.body === undefined ? undefined : typeof init.body === 'string' ? init.body : JSON.stringify(init.body) });
+  const text = await response.text();
+  return { status: response.status, body: text ? (JSON.parse(text) as Answer['body']) : {}, headers: response.headers };
+}
+
+/** The transformer template of journey J1 (GB/T 4754 section C, division 38: electrical machinery). */
+export const TRANSFORMER_TEMPLATE = {
+  id: 'power-transformer',
+  name: 'Power transformer',
+  industry: { section: 'C', division: '38' },
+  items: [
+    { name: 'model', index: 10, type: 'string', required: true, constraints: { maxLength: 64 } },
+    { name: 'ratedKva', index: 11, type: 'integer', required: true, constraints: { minimum: 1, maximum: 2000000 } },
+    { name: 'productionDate', index: 12, type: 'date', required: true },
+    { name: 'testCertificateSha256', index: 13, type: 'sha256', required: true },
+    { name: 'coolingType', index: 14, type: 'string', required: false, constraints: { enum: ['ONAN', 'ONAF', 'OFAF'] } },
+  ],
+};
+
+export function transformerItems(n: number) {
+  return {
+    model: `S13-M-${(n % 7) * 100 + 100}`,
+    ratedKva: 100 + (n % 50) * 10,
+    productionDate: `2026-0${1 + (n % 9)}-1${n % 10}`,
+    testCertificateSha256: randomBytes(32).toString('hex'),
+  };
+}
