@@ -1,0 +1,2 @@
+// @gridspace/gateway: the federated GraphQL gateway.
+export {};

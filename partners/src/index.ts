@@ -1,0 +1,2 @@
+// @gridspace/partners: the partner registry.
+export {};
