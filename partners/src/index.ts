@@ -1,2 +1,4 @@
-// @gridspace/partners: the partner registry.
-export {};
+// @gridspace/partners: the partner registry, partner JWT verification, and the demo partners.
+export * from './registry.js';
+export * from './tokens.js';
+export * from './dev-partners.js';
