@@ -97,6 +97,7 @@ async function importFile<T>(
       line++;
       const startLine = line;
       for (const field of record) if (field.includes('\n')) line += field.split('\n').length - 1;
+      if (record.length === 1 && record[0].trim() === '') continue; // blank line
       if (header) {
         checkHeader(record, columns, report);
         header = false;
@@ -104,7 +105,6 @@ async function importFile<T>(
       }
       report.rows++;
       try {
-        if (record.length === 1 && record[0] === '') throw new RowInvalid('row', 'is empty');
         if (startLine !== line) throw new RowInvalid('row', 'fields must not contain line breaks');
         if (record.length !== columns.length) throw new RowInvalid('row', `has ${record.length} fields, expected ${columns.length} (${columns.join(',')})`);
         batch.push(handler.parse(record));
