@@ -127,7 +127,11 @@ class TraceRecorder {
     assertEpcisEvent(raw, root);
     const event = raw as EpcisEvent;
     const time = new Date(eventTime(event)).toISOString();
-    const eventId = event.eventID ?? `urn:gridspace:trace:${this.state.txId()}:${index}`;
+    // An error declaration (EPCIS 2.0 §7.4.1.2) repeats the eventID of the event it retracts; it is
+    // stored beside it and changes no object state.
+    const declaresError = event.errorDeclaration !== undefined;
+    const baseId = event.eventID ?? `urn:gridspace:trace:${this.state.txId()}:${index}`;
+    const eventId = declaresError ? `${baseId}#error-declaration` : baseId;
     if (this.recordedIds.has(eventId) || (await this.state.exists(KEY.traceEvent, [eventId]))) {
       throw conflict(`trace event ${eventId} is already recorded`);
     }
@@ -147,7 +151,9 @@ class TraceRecorder {
       }
       if (handle !== undefined) indexed.add(handle);
     }
-    if (instances.length === 0) throw invalid(root, 'must name at least one object by its identifier (epcList, parentID, childEPCs, inputEPCList or outputEPCList)');
+    // An event about no object at all (e.g. a sensor reading at a read point) is kept as it is;
+    // one naming only foreign classes is not ours to record.
+    if (refs.length > 0 && indexed.size === 0) throw invalid(root, 'must name at least one object or class by a Gridspace identifier (info:hdl/<prefix>/<suffix>)');
 
     const isRecall = disposition === 'recalled';
     const creating = (role: string) => bizStep === 'commissioning' || (event.type === 'TransformationEvent' && role === 'output');
@@ -181,7 +187,7 @@ class TraceRecorder {
           outputs: [],
         };
       } else {
-        if (creating(role) && bizStep === 'commissioning') throw conflict(`${handle} is already commissioned (owner ${existing.owner})`);
+        if (bizStep === 'commissioning' && !declaresError) throw conflict(`${handle} is already commissioned (owner ${existing.owner})`);
         if (isRecall) {
           if (this.caller.id !== existing.owner) throw forbidden(`only the manufacturer ${existing.owner} may recall ${handle}; the caller is ${this.caller.id}`);
         } else {
@@ -195,6 +201,11 @@ class TraceRecorder {
         object = { ...existing };
       }
       updated.set(handle, object);
+    }
+
+    if (declaresError) {
+      for (const handle of [...indexed].sort()) await this.state.putJson(KEY.traceEventByObject, [handle, time, eventId], { eventId });
+      return this.recordOf(event, eventId, time, bizStep, disposition, indexed);
     }
 
     // Effects on each object's state.
@@ -231,6 +242,10 @@ class TraceRecorder {
     }
     for (const handle of [...indexed].sort()) await this.state.putJson(KEY.traceEventByObject, [handle, time, eventId], { eventId });
 
+    return this.recordOf(event, eventId, time, bizStep, disposition, indexed);
+  }
+
+  private recordOf(event: EpcisEvent, eventId: string, time: string, bizStep: string | undefined, disposition: string | undefined, indexed: Set<string>): TraceEventRecord {
     const record: TraceEventRecord = {
       eventId,
       type: event.type,
@@ -242,7 +257,7 @@ class TraceRecorder {
       recordedAt: this.state.now(),
       txId: this.state.txId(),
       hasPrivatePrice: false,
-      event: { ...event, eventID: eventId },
+      event: { ...event, eventID: event.eventID ?? eventId },
     };
     return record;
   }
