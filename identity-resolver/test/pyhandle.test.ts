@@ -1,27 +1,28 @@
 // pyhandle, the Handle client from PyPI (a client we did not write), creates, resolves, modifies
 // and deletes identifiers against our node over HTTPS with a self-signed certificate it is told to
-// trust. The test makes identity-resolver/.venv with pyhandle when it is missing (needs python3
-// with venv, and PyPI).
+// trust. The test makes a venv with pyhandle when it is missing, under node_modules/.cache (ignored by
+// git and ESLint; needs python3 with venv, and PyPI).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
-import { existsSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { call, startTestNode } from './helpers.js';
 import { selfSignedCertificate } from './tls.js';
 
 const PYHANDLE_VERSION = '1.5.0';
 const packageDir = fileURLToPath(new URL('../..', import.meta.url));
-const venv = join(packageDir, '.venv');
+const venv = join(packageDir, 'node_modules', '.cache', `pyhandle-${PYHANDLE_VERSION}-venv`);
 const python = join(venv, 'bin', 'python');
 const script = join(packageDir, 'test', 'fixtures', 'pyhandle_journey.py');
 
 function ensurePyhandle(): void {
   const has = existsSync(python) && spawnSync(python, ['-c', `import pyhandle, importlib.metadata as m; assert m.version("pyhandle") == "${PYHANDLE_VERSION}"`]).status === 0;
   if (has) return;
-  execFileSync('python3', ['-m', 'venv', venv], { stdio: 'inherit' });
+  mkdirSync(dirname(venv), { recursive: true });
+  execFileSync('python3', ['-m', 'venv', '--clear', venv], { stdio: 'inherit' });
   execFileSync(join(venv, 'bin', 'pip'), ['install', '--quiet', '--disable-pip-version-check', `pyhandle==${PYHANDLE_VERSION}`], { stdio: 'inherit', timeout: 300_000 });
 }
 
