@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as grpc from '@grpc/grpc-js';
 import {
-  type ChaincodeEvent as GatewayChaincodeEvent, type Checkpointer, type Contract, type Gateway, type Network, checkpointers, connect, hash, signers,
+  type ChaincodeEvent as GatewayChaincodeEvent, type Checkpointer, type Contract, type Gateway, GatewayError, type Network, checkpointers, connect, hash, signers,
 } from '@hyperledger/fabric-gateway';
 import {
   type ChaincodeEvent, type EventsOptions, type Ledger, LedgerError, type SubmitResult, type TransactionRequest,
@@ -32,6 +32,8 @@ export function fileCheckpoint(path: string): Promise<Checkpointer> {
 interface Connection {
   name: string;
   mspId: string;
+  /** The peer this identity's gateway talks to. */
+  endpoint: string;
   gateway: Gateway;
   network: Network;
   contract: Contract;
@@ -50,12 +52,31 @@ function decodeHeight(bytes: Uint8Array): number {
   return value;
 }
 
+/**
+ * The MSP IDs owning the implicit collections named in the gateway's refusal to send transient data
+ * to orgs outside a collection's distribution policy; undefined for any other error.
+ */
+function implicitCollectionOwners(error: unknown): string[] | undefined {
+  if (!(error instanceof GatewayError) || error.code !== grpc.status.FAILED_PRECONDITION) return undefined;
+  const match = /not in the distribution policy of the private data collection\(s\): \[([^\]]*)\]/.exec(error.message);
+  if (!match) return undefined;
+  const collections = match[1]!.split(/\s+/).filter(Boolean);
+  const owners = collections.map((name) => /^_implicit_org_(.+)$/.exec(name)?.[1]);
+  return owners.every((owner) => owner !== undefined) ? [...new Set(owners as string[])] : undefined;
+}
+
 export class FabricLedger implements Ledger {
   private readonly clients = new Map<string, grpc.Client>();
   private readonly connections = new Map<string, Connection>();
   private readonly transientRetryMs: number;
   private readonly mvccRetries: number;
   private closed = false;
+  /** A connection through each peer, to ask that peer for its height. */
+  private readonly byEndpoint = new Map<string, Connection>();
+  /** The highest block a transaction submitted through this ledger committed in. */
+  private committedBlock = -1;
+  /** Heights last seen per peer. */
+  private readonly peerHeights = new Map<string, number>();
 
   constructor(private readonly settings: FabricSettings) {
     this.transientRetryMs = settings.transientRetryMs ?? 30_000;
@@ -73,7 +94,9 @@ export class FabricLedger implements Ledger {
         commitStatusOptions: () => ({ deadline: Date.now() + 60_000 }),
       });
       const network = gateway.getNetwork(settings.channel);
-      this.connections.set(identity.name, { name: identity.name, mspId: identity.mspId, gateway, network, contract: network.getContract(settings.chaincode) });
+      const connection = { name: identity.name, mspId: identity.mspId, endpoint: peer.endpoint, gateway, network, contract: network.getContract(settings.chaincode) };
+      this.connections.set(identity.name, connection);
+      if (!this.byEndpoint.has(peer.endpoint)) this.byEndpoint.set(peer.endpoint, connection);
     }
   }
 
@@ -113,8 +136,38 @@ export class FabricLedger implements Ledger {
     }
   }
 
+  private async peerHeight(endpoint: string): Promise<number> {
+    const connection = this.byEndpoint.get(endpoint)!;
+    const info = await this.retryTransient(() => connection.network.getContract('qscc').evaluateTransaction('GetChainInfo', this.settings.channel));
+    const height = decodeHeight(info);
+    this.peerHeights.set(endpoint, height);
+    return height;
+  }
+
+  /**
+   * Read-your-writes across peers: each peer commits blocks on its own schedule, so before a peer
+   * simulates a transaction or answers a query, wait (briefly) until it has every block that a
+   * transaction of this ledger committed in. Otherwise a caller could miss its own last write.
+   */
+  private async catchUp(endpoints: Iterable<string>): Promise<void> {
+    const needed = this.committedBlock + 1;
+    await Promise.all([...new Set(endpoints)].map(async (endpoint) => {
+      if ((this.peerHeights.get(endpoint) ?? 0) >= needed) return;
+      const deadline = Date.now() + 10_000;
+      while ((await this.peerHeight(endpoint)) < needed && Date.now() < deadline) await sleep(20);
+    }));
+  }
+
+  private endorsingEndpoints(connection: Connection, endorsingOrgs: string[] | undefined): string[] {
+    const others = (endorsingOrgs ?? []).flatMap((mspId) => this.settings.peers.filter((peer) => peer.mspId === mspId).map((peer) => peer.endpoint));
+    return [connection.endpoint, ...others.filter((endpoint) => this.byEndpoint.has(endpoint))];
+  }
+
   async submit(request: TransactionRequest): Promise<SubmitResult> {
     const connection = this.connection(request.identity);
+    await this.catchUp(this.endorsingEndpoints(connection, request.endorsingOrgs)).catch((error: unknown) => {
+      throw toLedgerError(error);
+    });
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.submitOnce(connection, request);
@@ -136,16 +189,29 @@ export class FabricLedger implements Ledger {
   private async submitOnce(connection: Connection, request: TransactionRequest): Promise<SubmitResult> {
     let txId: string | undefined;
     try {
-      const transaction = await this.retryTransient(() => connection.contract.newProposal(request.fn, {
+      const endorse = (endorsingOrganizations: string[] | undefined) => this.retryTransient(() => connection.contract.newProposal(request.fn, {
         arguments: request.args ?? [],
         transientData: request.transient,
-        endorsingOrganizations: request.endorsingOrgs,
+        endorsingOrganizations,
       }).endorse());
+      let transaction;
+      try {
+        transaction = await endorse(request.endorsingOrgs);
+      } catch (error) {
+        // The gateway keeps transient data from orgs outside the collections it goes to; when those
+        // are implicit org collections, their owners are the orgs to endorse (and to trust with it).
+        const owners = request.endorsingOrgs ? undefined : implicitCollectionOwners(error);
+        if (!owners) throw error;
+        transaction = await endorse(owners);
+      }
       txId = transaction.getTransactionId();
       const commit = await this.retryTransient(() => transaction.submit());
       const status = await this.retryTransient(() => commit.getStatus());
       if (!status.successful) throw fromValidationCode(status.code, txId);
-      return { txId, blockNumber: Number(status.blockNumber), result: utf8.decode(transaction.getResult()) };
+      const blockNumber = Number(status.blockNumber);
+      this.committedBlock = Math.max(this.committedBlock, blockNumber);
+      this.peerHeights.set(connection.endpoint, Math.max(this.peerHeights.get(connection.endpoint) ?? 0, blockNumber + 1));
+      return { txId, blockNumber, result: utf8.decode(transaction.getResult()) };
     } catch (error) {
       throw toLedgerError(error, txId);
     }
@@ -154,6 +220,7 @@ export class FabricLedger implements Ledger {
   async evaluate(request: TransactionRequest): Promise<string> {
     const connection = this.connection(request.identity);
     try {
+      await this.catchUp([connection.endpoint]);
       const result = await this.retryTransient(() => connection.contract.evaluate(request.fn, {
         arguments: request.args ?? [],
         transientData: request.transient,
