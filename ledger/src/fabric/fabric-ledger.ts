@@ -242,6 +242,16 @@ export class FabricLedger implements Ledger {
     }
   }
 
+  /** A committed block as the peers store it (a serialized common.Block), read through qscc. */
+  async blockBytes(blockNumber: number): Promise<Uint8Array> {
+    const connection = [...this.connections.values()][0]!;
+    try {
+      return await this.retryTransient(() => connection.network.getContract('qscc').evaluateTransaction('GetBlockByNumber', this.settings.channel, String(blockNumber)));
+    } catch (error) {
+      throw toLedgerError(error);
+    }
+  }
+
   /**
    * Chaincode events in block order. A dropped event stream (a peer restarting) is reopened from
    * the last processed event, so nothing is missed or repeated within one iteration. An event
