@@ -66,7 +66,7 @@ export function syntheticCustomers(count: number, seed: number): SyntheticCustom
     customers.push({
       id, kind: 'enterprise', regionCode, industryCode: division.code, base,
       annualGrowth: 0.05 + 0.08 * random.normal(),
-      continuous: division.parent === 'D' || random.next() < 0.1,
+      continuous: !dominant && (division.parent === 'D' || random.next() < 0.05),
     });
   }
   return customers;
@@ -82,7 +82,7 @@ function springFestivalEffect(day: number, kind: SyntheticCustomer['kind'], cont
     if (offset < -10 || offset > 25) continue;
     if (kind === 'residential') return offset >= -3 && offset <= 7 ? 1.25 : 1;
     if (continuous) return 0.9;
-    if (offset < -7) return 0.85; // workers leave early
+    if (offset < -3) return 0.7; // workers leave early
     if (offset <= 7) return 0.2; // the holiday
     return 0.2 + 0.8 * ((offset - 7) / 18); // gradual resumption of work
   }

@@ -136,7 +136,7 @@ async function exportCsv(req: IncomingMessage, res: ServerResponse, services: { 
     rows = [];
   };
   for (const c of services.indices().query(query)) {
-    rows.push([c.periodKind, c.period, c.regionLevel, c.regionCode, c.industryLevel, c.industryCode, c.suppressed, c.suppressionReason ?? '',
+    rows.push([c.periodKind, c.period, c.regionLevel, c.regionCode, c.industryLevel, c.industryCode, String(c.suppressed), c.suppressionReason ?? '',
       c.consumptionKwh ?? '', c.yoyPct ?? '', c.momPct ?? '', c.baseIndex ?? '', c.resumptionOfWorkIndex ?? '', c.productionRecoveryRate ?? '', c.diffusionIndex ?? '']);
     if (rows.length >= 2000) flush();
   }
