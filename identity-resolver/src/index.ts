@@ -10,4 +10,5 @@ export type { PartnerOrg } from './auth/partners.js';
 export type { HandleValue } from './handle/values.js';
 export type { Template, TemplateItem } from './node/templates.js';
 export { RC } from './handle/errors.js';
+export { IDENTIFIERS_SDL } from './graphql/subgraph.js';
 export { verifyProof } from './anchor/verify-proof.js';
