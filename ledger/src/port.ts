@@ -82,6 +82,9 @@ export class LedgerError extends Error {
    * a message to a LedgerError; anything else is INTERNAL.
    */
   static fromChaincodeMessage(message: string, txId?: string): LedgerError {
+    // fabric-contract-api itself refuses a call with the wrong number of arguments.
+    const arity = /^Expected (\d+) parameters, but (\d+) have been supplied/.exec(message);
+    if (arity) return new LedgerError('INVALID_ARGUMENT', `args: expected ${arity[1]} arguments, got ${arity[2]}`, txId);
     const match = /^([A-Z_]+):/.exec(message);
     const code = match && (LEDGER_ERROR_CODES as readonly string[]).includes(match[1]!) ? (match[1] as LedgerErrorCode) : 'INTERNAL';
     return new LedgerError(code, message, txId);

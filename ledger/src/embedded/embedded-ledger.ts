@@ -14,18 +14,49 @@ import { blockHash, GENESIS_PREVIOUS_HASH, LedgerStore, sha256Hex } from './stor
 import { SimulationStub, type ReadWriteSet } from './stub.js';
 
 const require = createRequire(import.meta.url);
+
+// The shim and the contract API log every failed transaction at error level; here failures reach
+// callers as LedgerErrors, so chaincode logging is off unless GRIDSPACE_CHAINCODE_LOG_LEVEL asks
+// for it (each module shares one console transport among its loggers). Their loggers also swallow
+// the process's uncaught exceptions and unhandled rejections (right for a chaincode process, wrong
+// for a library in ours): give those back to Node.
+const chaincodeLogLevel = process.env.GRIDSPACE_CHAINCODE_LOG_LEVEL;
+type WinstonLogger = { transports: Array<{ silent: boolean }>; exceptions?: { unhandle(): void } };
+for (const path of ['fabric-shim/lib/logger.js', 'fabric-contract-api/lib/logger.js']) {
+  const logging = require(path) as { setLevel(level: string): void; getLogger(name: string): WinstonLogger };
+  logging.setLevel(chaincodeLogLevel ?? 'ERROR');
+  const processLogger = logging.getLogger('_');
+  processLogger.exceptions?.unhandle();
+  for (const logger of [processLogger, logging.getLogger('gridspace')]) {
+    for (const transport of logger.transports) transport.silent = chaincodeLogLevel === undefined;
+  }
+}
+for (const listener of process.listeners('unhandledRejection')) {
+  if (listener.name === 'loggerUnhandledRejectionFn') process.off('unhandledRejection', listener);
+}
+
+// fabric-shim parses the creator's X.509 certificate into a ClientIdentity on every transaction.
+// Parse each certificate once (as a peer's MSP caches deserialized identities): the shim's
+// ClientIdentity is replaced, before its dispatch module binds it, by one that caches the parse.
+interface ShimClientIdentity { mspId: string; id: string; attrs: Record<string, string>; idBytes: Uint8Array; stub: unknown }
+const shimChaincode = require('fabric-shim/lib/chaincode.js') as { ClientIdentity: new (stub: ChaincodeStubLike) => ShimClientIdentity };
+interface ChaincodeStubLike { getCreator(): { mspid: string; idBytes: Uint8Array } }
+const ParsingClientIdentity = shimChaincode.ClientIdentity;
+const parsedIdentities = new Map<string, ShimClientIdentity>();
+shimChaincode.ClientIdentity = function CachedClientIdentity(stub: ChaincodeStubLike) {
+  const { mspid, idBytes } = stub.getCreator();
+  const cacheKey = `${mspid}\n${Buffer.from(idBytes).toString('base64')}`;
+  let parsed = parsedIdentities.get(cacheKey);
+  if (!parsed) parsedIdentities.set(cacheKey, (parsed = new ParsingClientIdentity(stub)));
+  return Object.assign(Object.create(ParsingClientIdentity.prototype) as ShimClientIdentity, parsed, { stub });
+} as unknown as typeof shimChaincode.ClientIdentity;
+
 // fabric-shim's internal adapter from contract classes to Init/Invoke; the same code a peer-launched
 // Node chaincode runs, so decorators, metadata, argument marshalling and errors behave identically.
 const ChaincodeFromContract = require('fabric-shim/lib/contract-spi/chaincodefromcontract.js') as new (
   contracts: unknown[], serializers: unknown, metadata: unknown, title: string, version: string,
 ) => { Invoke(stub: unknown): Promise<{ status: number; message?: string; payload?: Uint8Array }> };
 const { KeyEndorsementPolicy } = require('fabric-shim') as { KeyEndorsementPolicy: new (policy?: Uint8Array) => { listOrgs(): string[] } };
-
-// The shim and the contract API log every failed transaction at error level; here failures reach
-// callers as LedgerErrors, so chaincode logging is quiet unless asked for.
-for (const logger of ['fabric-shim/lib/logger.js', 'fabric-contract-api/lib/logger.js']) {
-  (require(logger) as { setLevel(level: string): void }).setLevel(process.env.GRIDSPACE_CHAINCODE_LOG_LEVEL ?? 'CRITICAL');
-}
 
 export type ContractClass = new (...args: never[]) => unknown;
 

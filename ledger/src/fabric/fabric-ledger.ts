@@ -6,13 +6,14 @@ import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as grpc from '@grpc/grpc-js';
 import {
-  type ChaincodeEvent as GatewayChaincodeEvent, type Checkpointer, type Contract, type Gateway, GatewayError, type Network, checkpointers, connect, hash, signers,
+  type ChaincodeEvent as GatewayChaincodeEvent, type Checkpointer, type Contract, type Gateway, GatewayError, type Network, checkpointers, connect, hash,
 } from '@hyperledger/fabric-gateway';
 import {
   type ChaincodeEvent, type EventsOptions, type Ledger, LedgerError, type SubmitResult, type TransactionRequest,
 } from '../port.js';
 import { fromValidationCode, isTransient, toLedgerError } from './errors.js';
 import type { FabricPeer, FabricSettings } from './settings.js';
+import { newNodeCryptoSigner } from './signer.js';
 
 export interface FabricEventsOptions extends EventsOptions {
   /**
@@ -86,8 +87,9 @@ export class FabricLedger implements Ledger {
       const gateway = connect({
         client: this.clientFor(peer),
         identity: { mspId: identity.mspId, credentials: readFileSync(identity.certPath) },
-        signer: signers.newPrivateKeySigner(createPrivateKey(readFileSync(identity.keyPath))),
-        hash: hash.sha256,
+        // The signer hashes the message itself (OpenSSL), so the gateway must not.
+        signer: newNodeCryptoSigner(createPrivateKey(readFileSync(identity.keyPath))),
+        hash: hash.none,
         evaluateOptions: () => ({ deadline: Date.now() + 30_000 }),
         endorseOptions: () => ({ deadline: Date.now() + 30_000 }),
         submitOptions: () => ({ deadline: Date.now() + 30_000 }),
