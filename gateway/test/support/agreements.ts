@@ -1,0 +1,57 @@
+// Negotiating agreements on the test ledger: request -> offer -> accept -> agree -> verify ->
+// finalize, each step by the party the chaincode allows, endorsed by both parties' MSPs.
+import { DEV_ORGS, type Ledger } from '@gridspace/ledger';
+import type { AgreementState } from '@gridspace/schemas';
+
+const orgOf = (orgId: string) => {
+  const org = DEV_ORGS.find((o) => o.orgId === orgId);
+  if (!org) throw new Error(`no dev org ${orgId}`);
+  return org;
+};
+
+export function crossBorderTerms(consumer: string) {
+  const jurisdiction = orgOf(consumer).jurisdiction;
+  if (jurisdiction === 'HK') return { providerJurisdiction: 'CN-GD', consumerJurisdiction: 'HK', personalInformation: false, transferMechanism: 'gba-standard-contract-hk', filingReference: 'GBA-HK-2026-0042', onwardTransferScope: 'none' };
+  if (jurisdiction === 'MO') return { providerJurisdiction: 'CN-GD', consumerJurisdiction: 'MO', personalInformation: false, transferMechanism: 'gba-standard-contract-mo', filingReference: 'GBA-MO-2026-0007', onwardTransferScope: 'none' };
+  return { providerJurisdiction: 'CN-GD', consumerJurisdiction: jurisdiction, personalInformation: false, transferMechanism: 'exempt', onwardTransferScope: 'none' };
+}
+
+export function policy(target: string, constraints: unknown[] = [], purposes = ['macro-economic-monitoring']) {
+  return { target, permissions: [{ action: 'use', constraints: [{ leftOperand: 'purpose', operator: 'isAnyOf', rightOperand: purposes }, ...constraints] }] };
+}
+
+const STEPS: Array<[AgreementState, 'provider' | 'consumer', string]> = [
+  ['REQUESTED', 'consumer', 'Agreements:Request'],
+  ['OFFERED', 'provider', 'Agreements:Offer'],
+  ['ACCEPTED', 'consumer', 'Agreements:Accept'],
+  ['AGREED', 'provider', 'Agreements:Agree'],
+  ['VERIFIED', 'consumer', 'Agreements:Verify'],
+  ['FINALIZED', 'provider', 'Agreements:Finalize'],
+];
+
+let counter = 0;
+
+/** Negotiates an agreement between gd-grid (provider) and `consumer` up to `state`; returns its id. */
+export async function negotiate(
+  ledger: Ledger,
+  options: { consumer: string; dataProductId: string; policy: unknown; upTo?: AgreementState; provider?: string },
+): Promise<string> {
+  const provider = orgOf(options.provider ?? 'gd-grid');
+  const consumer = orgOf(options.consumer);
+  const id = `agr-${options.consumer}-${++counter}-${Date.now().toString(36)}`;
+  const proposal = JSON.stringify({ id, dataProductId: options.dataProductId, policy: options.policy, crossBorder: crossBorderTerms(options.consumer) });
+  const endorsingOrgs = [provider.mspId, consumer.mspId];
+  for (const [state, party, fn] of STEPS) {
+    const identity = party === 'provider' ? provider.identity : consumer.identity;
+    const args = fn === 'Agreements:Request' || fn === 'Agreements:Offer' ? [proposal] : [id];
+    await ledger.submit({ identity, fn, args, endorsingOrgs: fn === 'Agreements:Request' ? undefined : endorsingOrgs });
+    if (state === (options.upTo ?? 'FINALIZED')) break;
+  }
+  return id;
+}
+
+export async function terminate(ledger: Ledger, agreementId: string, reason: string) {
+  const provider = orgOf('gd-grid');
+  const found = JSON.parse(await ledger.evaluate({ identity: provider.identity, fn: 'Agreements:Get', args: [agreementId] })) as { agreement: { consumerMspId: string } };
+  return ledger.submit({ identity: provider.identity, fn: 'Agreements:Terminate', args: [agreementId, reason], endorsingOrgs: [provider.mspId, found.agreement.consumerMspId] });
+}
