@@ -131,7 +131,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
   const isAdmin = (p: Principal | undefined) => p?.orgType === 'grid-operator' && p.roles.includes('admin');
 
   const httpEndpoints: GatewayPlugin = {
-    onRequest({ request, url, endResponse, fetchAPI }) {
+    async onRequest({ request, url, endResponse, fetchAPI }) {
       const state = stateOf(request);
       const json = (body: unknown, status = 200) => endResponse(new fetchAPI.Response(JSON.stringify(body, null, 2), { status, headers: { 'content-type': 'application/json', 'x-request-id': state.id } }));
       switch (url.pathname) {
@@ -149,7 +149,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
         case '/.well-known/jwks.json':
           return json(signer.jwks());
         case '/metrics':
-          return void metrics.registry.metrics().then((text) => endResponse(new fetchAPI.Response(text, { headers: { 'content-type': metrics.registry.contentType } })));
+          return endResponse(new fetchAPI.Response(await metrics.registry.metrics(), { headers: { 'content-type': metrics.registry.contentType } }));
       }
       return undefined;
     },
@@ -296,6 +296,11 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
           persistedDocuments: {
             getPersistedOperation: (key: string) => persisted.documents[key] ?? null,
             allowArbitraryDocuments: persisted.allowArbitraryDocuments ?? false,
+            customErrors: {
+              persistedQueryOnly: 'this gateway runs persisted documents only: send {"documentId": "<id>"} of a registered document',
+              notFound: 'no persisted document has this documentId; register the document first',
+              keyNotFound: 'send the documentId of a persisted document',
+            },
           },
         }
       : {}),
