@@ -30,7 +30,7 @@ export interface GraphQLResponse {
   errors?: Array<{ message: string; extensions?: Record<string, unknown> }>;
 }
 
-export async function startTestNetwork(overrides: Partial<GatewayConfig> = {}): Promise<TestNetwork> {
+export async function startTestNetwork(overrides: Partial<GatewayConfig> = {}, options: { partnerSubgraphs?: Record<string, string> } = {}): Promise<TestNetwork> {
   const dir = mkdtempSync(join(tmpdir(), 'gridspace-gateway-'));
   const ledger = await EmbeddedLedger.open({ dataDir: join(dir, 'ledger') });
   const submit = async (identity: string, fn: string, ...args: unknown[]) =>
@@ -51,7 +51,7 @@ export async function startTestNetwork(overrides: Partial<GatewayConfig> = {}): 
       offers: [{ id: 'standard', policy: { target: id, permissions: [{ action: 'use', constraints: [{ leftOperand: 'purpose', operator: 'isAnyOf', rightOperand: ['macro-economic-monitoring'] }] }] } }],
     });
   }
-  const partners = await ensureDevPartners(dir);
+  const partners = await ensureDevPartners(dir, { subgraphUrls: options.partnerSubgraphs });
   const verifier = createTokenVerifier(() => partners.registry);
   const ledgerSubgraph = await startLedgerSubgraph({ ledger, authenticate: callerFromForwardedToken(verifier), port: 0 });
   const started: { gateway?: RunningGateway } = {};

@@ -139,6 +139,7 @@ export function createResolvers(ledger: Ledger) {
         return { ...found.agreement, history: found.history };
       },
       trace: (_: unknown, { handle }: { handle: string }) => ({ handle }),
+      tracedIdentifier: (_: unknown, { handle }: { handle: string }) => ({ handle }),
     },
     Mutation: {
       requestAgreement: propose('Agreements:Request'),

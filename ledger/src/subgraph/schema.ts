@@ -185,6 +185,8 @@ export const LEDGER_SUBGRAPH_SDL = /* GraphQL */ `
     agreement(id: ID!): Agreement
     "The trace of an identifier, e.g. 88.188.1001/TX2026-000001."
     trace(handle: String!): Trace!
+    "The identifier as an entity: other subgraphs (resolver, supplier datasheets) add their fields to it."
+    tracedIdentifier(handle: String!): Identifier!
   }
 
   input AgreementProposalInput {
