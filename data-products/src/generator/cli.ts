@@ -10,7 +10,7 @@ const { values } = parseArgs({
     days: { type: 'string', default: '730' },
     start: { type: 'string', default: '2023-01-01' },
     seed: { type: 'string', default: '20260101' },
-    out: { type: 'string', default: 'data/generated' },
+    out: { type: 'string', default: '.gridspace/generated' },
   },
 });
 
