@@ -4,13 +4,17 @@
 // Fabric network (TLS everywhere, 7 peers, 1 etcdraft orderer), with enough concurrent submitters
 // to saturate, side by side with the embedded ledger in the same run on the same workload: trace
 // events commissioning distinct transformers (no two requests alike), each result checked.
-// Needs a running network (npm run fabric:up) and a build (npx tsc -b ledger).
+// Uses the running local network, or starts one (fabric:install, fabric:up) and takes it down after.
+// Needs a build (npx tsc -b ledger).
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { install } from '../scripts/lib/install.mjs';
 import { REPO_DIR } from '../scripts/lib/layout.mjs';
+import { down, up } from '../scripts/lib/network.mjs';
+import { runningPid } from '../scripts/lib/processes.mjs';
 
 const { DEV_ORGS, EmbeddedLedger, LedgerError } = await import(join(REPO_DIR, 'ledger', 'dist', 'src', 'index.js'));
 const { openFabricLedgerFromEnv } = await import(join(REPO_DIR, 'ledger', 'dist', 'src', 'fabric', 'index.js'));
@@ -77,13 +81,19 @@ async function run(ledger) {
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'gridspace-bench-fabric-'));
+let line;
+const startedHere = !process.env.GRIDSPACE_FABRIC_CONNECTION && !process.env.GRIDSPACE_FABRIC_PEER_ENDPOINT && !runningPid('orderer0');
 try {
+  if (startedHere) {
+    await install();
+    await up();
+  }
   const fabricLedger = await openFabricLedgerFromEnv();
   const fabric = await run(fabricLedger).finally(() => fabricLedger.close());
   const embeddedLedger = await EmbeddedLedger.open({ dataDir: join(dir, 'embedded') });
   const embedded = await run(embeddedLedger).finally(() => embeddedLedger.close());
   const targets = [{ name: 'fabric committed tx/s', value: fabric.tps, min: 200 }].map((t) => ({ ...t, met: t.value >= t.min }));
-  const line = JSON.stringify({
+  line = JSON.stringify({
     bench: 'ledger-fabric',
     metrics: {
       workload: 'Traceability:RecordEvent (commissioning), distinct objects', transactions: TRANSACTIONS, submitters: SUBMITTERS,
@@ -96,7 +106,9 @@ try {
   const results = join(REPO_DIR, 'bench', 'results');
   mkdirSync(results, { recursive: true });
   writeFileSync(join(results, 'ledger-fabric.json'), `${line}\n`);
-  console.log(line);
 } finally {
   rmSync(dir, { recursive: true, force: true });
+  if (startedHere) await down();
 }
+// Last, after the network's own messages: the report line.
+console.log(line);
