@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-/* global process, console */
 // ledger-fabric: committed transactions per second and latency through fabric-gateway on the local
 // Fabric network (TLS everywhere, 7 peers, 1 etcdraft orderer), with enough concurrent submitters
 // to saturate, side by side with the embedded ledger in the same run on the same workload: trace

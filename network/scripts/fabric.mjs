@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-/* global process, console */
 // The local Fabric network's commands:
 //   install              build Fabric's binaries into network/.cache (reused when present)
 //   up                   start (or complete) the network and deploy the chaincode; idempotent

@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-/* global process, console */
 // npm run test:fabric — the contract suite and the Fabric-specific tests against a real network:
 // fabric:install (cached) -> fabric:up -> tests with GRIDSPACE_LEDGER=fabric -> fabric:down, and the
 // network is taken down even when a step fails.

@@ -1,4 +1,3 @@
-/* global Buffer, TextEncoder */
 // Crypto material beyond what cryptogen makes: the client identity of each demo org (issued by the
 // org's own CA, with the same names and attributes as the embedded ledger's dev identities) and the
 // TLS certificate of the chaincode server.

@@ -1,4 +1,3 @@
-/* global console */
 // fabric:install — Fabric's binaries built with `go install` from the Go module proxy at the pinned
 // release commit, into a git-ignored cache that later runs reuse.
 import { existsSync, mkdirSync } from 'node:fs';

@@ -1,4 +1,3 @@
-/* global process */
 // Where everything of the local network lives, and which ports it uses. One place, so that the
 // up/down scripts, the test runner and the ledger's fabric adapter agree.
 import { existsSync, readFileSync } from 'node:fs';

@@ -1,4 +1,3 @@
-/* global process, console */
 // fabric:up / fabric:down — the local network: crypto, channel, orderer, one peer per demo org, the
 // gridspace chaincode as a service. Every step checks what is already there, so `up` is idempotent.
 import { createConnection } from 'node:net';
@@ -15,6 +14,8 @@ import { healthy, run, runningPid, startProcess, stopProcess, waitFor } from './
 const bin = (name) => join(BIN_DIR, name);
 const log = (message) => console.log(`fabric: ${message}`);
 const CHAINCODE_LABEL = `${CHAINCODE}_1`;
+/** Per-call loggers (each gRPC call, proposal, gateway request) at warning: info on every call costs throughput. */
+const LOGGING_SPEC = 'info:comm.grpc.server,endorser,gateway,grpc,transport,orderer.common.broadcast=warning';
 const CHAINCODE_VERSION = '1';
 const CHAINCODE_SEQUENCE = '1';
 const CHAINCODE_TLS_DIR = () => join(RUN_DIR, 'chaincode', 'tls');
@@ -85,6 +86,7 @@ function ordererEnv() {
   const node = ORDERER.nodeDir;
   return {
     FABRIC_CFG_PATH: CONFIG_DIR,
+    FABRIC_LOGGING_SPEC: LOGGING_SPEC,
     ORDERER_GENERAL_LISTENADDRESS: '127.0.0.1',
     ORDERER_GENERAL_LISTENPORT: String(p.orderer),
     ORDERER_GENERAL_LOCALMSPDIR: join(node, 'msp'),
@@ -109,6 +111,7 @@ function peerEnv(org) {
   const node = join(org.orgDir, 'peers', org.peerName);
   return {
     FABRIC_CFG_PATH: CONFIG_DIR,
+    FABRIC_LOGGING_SPEC: LOGGING_SPEC,
     CORE_PEER_ID: org.peerName,
     CORE_PEER_LISTENADDRESS: `127.0.0.1:${org.peerPort}`,
     CORE_PEER_ADDRESS: `127.0.0.1:${org.peerPort}`,
@@ -220,7 +223,7 @@ async function startChaincodeServer(packageId) {
     '--chaincode-tls-cert-file', join(tls, 'server.crt'),
     '--chaincode-tls-key-file', join(tls, 'server.key'),
     '--module-path', CHAINCODE_DIR,
-  ], { cwd: CHAINCODE_DIR, env: { CORE_CHAINCODE_LOGGING_LEVEL: 'info' } });
+  ], { cwd: CHAINCODE_DIR, env: { CORE_CHAINCODE_LOGGING_LEVEL: 'warning' } });
   await waitFor('the chaincode server port', () => portOpen(ports().chaincode), { timeoutMs: 30_000 });
 }
 

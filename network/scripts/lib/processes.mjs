@@ -1,4 +1,3 @@
-/* global process, setTimeout, fetch */
 // Native processes of the network: started detached with their output in .run/logs, remembered by
 // PID files in .run/pids, stopped by those PIDs only.
 import { spawn, execFile } from 'node:child_process';
