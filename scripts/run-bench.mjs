@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 const root = new URL('..', import.meta.url).pathname;
 const benchmarks = {
   'ledger-embedded': 'bench/dist/src/ledger-embedded.js',
+  indices: 'data-products/dist/bench/indices.js',
 };
 
 const names = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(benchmarks);
