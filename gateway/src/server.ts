@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { createGatewayRuntime, type GatewayPlugin, type GatewayRuntime } from '@graphql-hive/gateway-runtime';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { GraphQLError, parse, print, type ExecutionResult } from 'graphql';
+import { decodeJwt } from 'jose';
 import { createTokenVerifier, AuthenticationError, PartnerRegistry, type Principal } from '@gridspace/partners';
 import { FINEST_AGGREGATION } from '@gridspace/schemas';
 import { compose, fingerprint, type Composition, type SubgraphSource } from './composition/composer.js';
@@ -59,6 +60,22 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
   await book.start();
   const rateLimiter = config.rateLimit === false ? undefined : new OrgRateLimiter(config.rateLimit ?? { perSecond: 50, burst: 100 });
   const states = new WeakMap<Request, RequestState>();
+  // Verified tokens, kept for at most a minute (and never past their exp): ES256 verification is
+  // the costly part of authentication, and a partner sends the same token many times.
+  const verifiedTokens = new Map<string, { principal: Principal; until: number }>();
+  const authenticate = async (authorization: string | null): Promise<Principal | undefined> => {
+    if (!authorization) return undefined;
+    const now = Date.now();
+    const cached = verifiedTokens.get(authorization);
+    if (cached && cached.until > now) return cached.principal;
+    const principal = await verifier.authenticate(authorization);
+    if (principal) {
+      const exp = (decodeJwt(authorization.replace(/^Bearer\s+/i, '')).exp ?? 0) * 1000;
+      if (verifiedTokens.size > 10_000) verifiedTokens.clear();
+      verifiedTokens.set(authorization, { principal, until: Math.min(now + 60_000, exp) });
+    }
+    return principal;
+  };
   const stateOf = (request: Request): RequestState => {
     let state = states.get(request);
     if (!state) {
@@ -171,7 +188,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
       const state = stateOf(request);
       let principal: Principal | undefined;
       try {
-        principal = await verifier.authenticate(request.headers.get('authorization'));
+        principal = await authenticate(request.headers.get('authorization'));
       } catch (error) {
         metrics.refusedRequests.inc({ code: 'UNAUTHENTICATED' });
         if (error instanceof AuthenticationError) throw refusal('UNAUTHENTICATED', error.message, 401);

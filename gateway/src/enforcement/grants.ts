@@ -47,7 +47,21 @@ export class GrantSigner {
     return { keys: [this.publicJwk] };
   }
 
+  /** Signed grants by content: a grant is reused for half its lifetime (signing is the costly part). */
+  private readonly recent = new Map<string, { token: string; until: number }>();
+
   async sign(input: GrantInput): Promise<string> {
+    const key = JSON.stringify(input);
+    const now = Date.now();
+    const cached = this.recent.get(key);
+    if (cached && cached.until > now) return cached.token;
+    if (this.recent.size > 10_000) this.recent.clear();
+    const token = await this.signFresh(input);
+    this.recent.set(key, { token, until: now + (GRANT_LIFETIME_SECONDS * 1000) / 2 });
+    return token;
+  }
+
+  private async signFresh(input: GrantInput): Promise<string> {
     const claims: Omit<GrantClaims, 'iss' | 'aud' | 'sub' | 'iat' | 'exp' | 'jti'> = {
       agreement: input.agreementId,
       provider: input.provider,
