@@ -8,6 +8,7 @@ const root = new URL('..', import.meta.url).pathname;
 const benchmarks = {
   'ledger-embedded': 'bench/dist/src/ledger-embedded.js',
   indices: 'data-products/dist/bench/indices.js',
+  'ledger-fabric': 'network/bench/ledger-fabric.mjs',
 };
 
 const names = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(benchmarks);

@@ -10,6 +10,9 @@ import fabricContractApi from 'fabric-contract-api';
 import { DEV_ORGS, type DevOrg } from '../identity/dev-orgs.js';
 import { loadDevIdentities, type EnrolledIdentity } from '../identity/dev-identities.js';
 import { LedgerError, type ChaincodeEvent, type EventsOptions, type Ledger, type SubmitResult, type TransactionRequest } from '../port.js';
+import { Worker } from 'node:worker_threads';
+import type { CommitReply, CommitRequest } from './commit-worker.js';
+import type { EndorsedTransaction, TransactionSummary } from './committer.js';
 import { blockHash, GENESIS_PREVIOUS_HASH, LedgerStore, sha256Hex } from './store.js';
 import { SimulationStub, type ReadWriteSet } from './stub.js';
 
@@ -56,7 +59,6 @@ shimChaincode.ClientIdentity = function CachedClientIdentity(stub: ChaincodeStub
 const ChaincodeFromContract = require('fabric-shim/lib/contract-spi/chaincodefromcontract.js') as new (
   contracts: unknown[], serializers: unknown, metadata: unknown, title: string, version: string,
 ) => { Invoke(stub: unknown): Promise<{ status: number; message?: string; payload?: Uint8Array }> };
-const { KeyEndorsementPolicy } = require('fabric-shim') as { KeyEndorsementPolicy: new (policy?: Uint8Array) => { listOrgs(): string[] } };
 
 export type ContractClass = new (...args: never[]) => unknown;
 
@@ -77,15 +79,8 @@ export interface EmbeddedLedgerOptions {
   maxBlockTransactions?: number;
 }
 
-type ValidationCode = 'VALID' | 'MVCC_READ_CONFLICT' | 'PHANTOM_READ_CONFLICT' | 'ENDORSEMENT_POLICY_FAILURE' | 'DUPLICATE_TXID';
-
 interface PendingTransaction {
-  txId: string;
-  fn: string;
-  creatorMspId: string;
-  endorsingOrgs?: string[];
-  timestampMs: number;
-  rwset: ReadWriteSet;
+  endorsed: EndorsedTransaction;
   result: string;
   resolve(result: SubmitResult): void;
   reject(error: Error): void;
@@ -101,22 +96,39 @@ interface Simulated {
 
 export class EmbeddedLedger implements Ledger {
   private readonly queue: PendingTransaction[] = [];
-  private commitScheduled = false;
-  private nextBlock: number;
-  private previousHash: string;
+  /** The block the commit worker is committing now: one at a time, the next one queues meanwhile. */
+  private inFlight?: PendingTransaction[];
+  private cutScheduled = false;
+  private nextBlock = 0;
+  private workerFailure?: string;
   private readonly waiters = new Set<() => void>();
+  private onReply?: (reply: CommitReply) => void;
   private closed = false;
 
   private constructor(
     readonly store: LedgerStore,
+    private readonly worker: Worker,
     private readonly chaincode: InstanceType<typeof ChaincodeFromContract>,
     private readonly enrolled: Map<string, EnrolledIdentity>,
     private readonly channelId: string,
     private readonly maxBlockTransactions: number,
   ) {
-    const last = store.lastBlock();
-    this.nextBlock = last ? last.number + 1 : 0;
-    this.previousHash = last ? last.hash : GENESIS_PREVIOUS_HASH;
+    worker.on('message', (reply: CommitReply) => this.onReply?.(reply));
+    worker.on('error', (error) => this.failWorker(`the commit worker failed: ${error.message}`));
+    worker.on('exit', (code) => { if (!this.closed) this.failWorker(`the commit worker exited with code ${code}`); });
+  }
+
+  private failWorker(message: string): void {
+    this.workerFailure = message;
+    for (const tx of [...(this.inFlight ?? []), ...this.queue.splice(0)]) tx.reject(new LedgerError('UNAVAILABLE', message, tx.endorsed.txId));
+    this.inFlight = undefined;
+  }
+
+  private request(request: CommitRequest): Promise<CommitReply> {
+    return new Promise((resolve) => {
+      this.onReply = resolve;
+      this.worker.postMessage(request);
+    });
   }
 
   static async open(options: EmbeddedLedgerOptions): Promise<EmbeddedLedger> {
@@ -126,10 +138,20 @@ export class EmbeddedLedger implements Ledger {
     const contracts = options.contracts ?? (await loadGridspaceContracts());
     const serializers = { transaction: 'jsonSerializer', serializers: { jsonSerializer: fabricContractApi.JSONSerializer } };
     const chaincode = new ChaincodeFromContract([...contracts], serializers, {}, 'gridspace', '0.1.0');
-    const store = new LedgerStore(join(options.dataDir, 'ledger.sqlite'));
-    const ledger = new EmbeddedLedger(store, chaincode, new Map(identities.map((i) => [i.name, i])),
-      options.channelId ?? 'gridspace', options.maxBlockTransactions ?? 1000);
-    if (ledger.nextBlock === 0) ledger.writeGenesisBlock(orgs);
+    const file = join(options.dataDir, 'ledger.sqlite');
+    const store = new LedgerStore(file);
+    const worker = new Worker(new URL('./commit-worker.js', import.meta.url), { workerData: { file } });
+    const channelId = options.channelId ?? 'gridspace';
+    const ledger = new EmbeddedLedger(store, worker, chaincode, new Map(identities.map((i) => [i.name, i])),
+      channelId, options.maxBlockTransactions ?? 1000);
+    const ready = await ledger.request({ kind: 'genesis', channelId, mspIds: orgs.map((o) => o.mspId) });
+    if (ready.kind !== 'ready') {
+      await worker.terminate();
+      store.close();
+      throw new LedgerError('UNAVAILABLE', `the ledger could not be opened: ${ready.kind === 'failed' ? ready.message : ready.kind}`);
+    }
+    ledger.nextBlock = ready.height;
+    worker.unref();
     return ledger;
   }
 
@@ -148,13 +170,14 @@ export class EmbeddedLedger implements Ledger {
   async submit(request: TransactionRequest): Promise<SubmitResult> {
     const simulated = await this.simulate(request);
     if (this.closed) throw new LedgerError('UNAVAILABLE', 'the ledger is closed', simulated.txId);
+    if (this.workerFailure) throw new LedgerError('UNAVAILABLE', this.workerFailure, simulated.txId);
     return new Promise<SubmitResult>((resolve, reject) => {
-      this.queue.push({
+      const endorsed: EndorsedTransaction = {
         txId: simulated.txId, fn: request.fn, creatorMspId: simulated.identity.mspId,
-        endorsingOrgs: request.endorsingOrgs, timestampMs: simulated.timestampMs,
-        rwset: simulated.rwset, result: simulated.result, resolve, reject,
-      });
-      this.scheduleCommit();
+        endorsingOrgs: request.endorsingOrgs, timestampMs: simulated.timestampMs, rwset: simulated.rwset,
+      };
+      this.queue.push({ endorsed, result: simulated.result, resolve, reject });
+      this.cutBlock();
     });
   }
 
@@ -181,121 +204,45 @@ export class EmbeddedLedger implements Ledger {
     return { txId, identity, rwset: stub.rwset, result, timestampMs };
   }
 
-  private scheduleCommit(): void {
-    if (this.commitScheduled) return;
-    this.commitScheduled = true;
-    // Cut a block once the transactions simulating now have queued: group commit, one fsync a block.
+  /**
+   * Cuts a block once the transactions simulating now have queued and the worker is free: while
+   * one block commits, the next one fills (group commit, one fsync a block).
+   */
+  private cutBlock(): void {
+    if (this.cutScheduled || this.inFlight || this.queue.length === 0) return;
+    this.cutScheduled = true;
     setImmediate(() => {
-      this.commitScheduled = false;
+      this.cutScheduled = false;
+      if (this.inFlight || this.queue.length === 0 || this.workerFailure) return;
       const batch = this.queue.splice(0, this.maxBlockTransactions);
-      if (batch.length > 0) this.commitBlock(batch);
-      if (this.queue.length > 0) this.scheduleCommit();
+      this.inFlight = batch;
+      this.worker.ref(); // a block in flight keeps the process alive until it is durable
+      void this.request({ kind: 'block', batch: batch.map((tx) => tx.endorsed) }).then((reply) => this.blockCommitted(batch, reply));
     });
   }
 
-  private writeGenesisBlock(orgs: readonly DevOrg[]): void {
-    const transactions = JSON.stringify([{ type: 'config', channel: this.channelId, organizations: orgs.map((o) => o.mspId) }]);
-    const timestampMs = Date.now();
-    const dataHash = sha256Hex(transactions);
-    const hash = blockHash(0, GENESIS_PREVIOUS_HASH, dataHash, timestampMs);
-    this.store.inTransaction(() => this.store.writes.block.run(0, GENESIS_PREVIOUS_HASH, dataHash, hash, timestampMs, transactions));
-    this.nextBlock = 1;
-    this.previousHash = hash;
-  }
-
-  private validate(tx: PendingTransaction): ValidationCode {
-    const { store } = this;
-    if (store.transactionStatus(tx.txId)) return 'DUPLICATE_TXID';
-    for (const [key, version] of tx.rwset.reads) {
-      const current = store.version(key);
-      if (!sameVersion(current, version)) return 'MVCC_READ_CONFLICT';
-    }
-    for (const read of tx.rwset.rangeReads) {
-      const now = store.range(read.start, read.end, read.limit);
-      if (now.length !== read.keys.length || now.some((row, i) => row.key !== read.keys[i]!.key
-        || !sameVersion(row, read.keys[i]!.version))) return 'PHANTOM_READ_CONFLICT';
-    }
-    for (const [id, version] of tx.rwset.privateReads) {
-      const [collection, key] = id.split('\x00') as [string, string];
-      if (!sameVersion(store.privateHash(collection, key), version)) return 'MVCC_READ_CONFLICT';
-    }
-    // Key-level endorsement policies (state-based endorsement) guard the keys a transaction writes.
-    if (tx.endorsingOrgs) {
-      for (const key of new Set([...tx.rwset.writes.keys(), ...tx.rwset.endorsementWrites.keys()])) {
-        const policy = store.endorsementPolicy(key);
-        if (policy && !new KeyEndorsementPolicy(policy).listOrgs().every((org) => tx.endorsingOrgs!.includes(org))) {
-          return 'ENDORSEMENT_POLICY_FAILURE';
-        }
-      }
-    }
-    return 'VALID';
-  }
-
-  private apply(tx: PendingTransaction, block: number, index: number): void {
-    const w = this.store.writes;
-    for (const [key, value] of tx.rwset.writes) {
-      if (value) {
-        w.put.run(key, value, block, index, tx.rwset.endorsementWrites.get(key) ?? null);
-      } else {
-        w.delete.run(key);
-      }
-      w.history.run(key, block, index, tx.txId, value, value ? 0 : 1, tx.timestampMs);
-    }
-    for (const [key, policy] of tx.rwset.endorsementWrites) {
-      if (!tx.rwset.writes.has(key)) w.setEndorsement.run(policy, block, index, key);
-    }
-    for (const [collection, writes] of tx.rwset.privateWrites) {
-      for (const [key, value] of writes) {
-        if (value) {
-          w.privatePut.run(collection, key, value, block, index);
-          w.hashPut.run(collection, key, Buffer.from(sha256Hex(value), 'hex'), block, index);
+  private blockCommitted(batch: PendingTransaction[], reply: CommitReply): void {
+    this.inFlight = undefined;
+    if (reply.kind === 'committed') {
+      this.nextBlock = reply.number + 1;
+      batch.forEach((tx, index) => {
+        const code = reply.codes[index];
+        const { txId } = tx.endorsed;
+        if (code === 'VALID') {
+          tx.resolve({ txId, blockNumber: reply.number, result: tx.result });
+        } else if (code === 'ENDORSEMENT_POLICY_FAILURE') {
+          tx.reject(new LedgerError('ENDORSEMENT_POLICY_FAILURE', `transaction ${txId} does not satisfy the endorsement policy of a key it writes`, txId));
         } else {
-          w.privateDelete.run(collection, key);
-          w.hashDelete.run(collection, key);
+          tx.reject(new LedgerError('MVCC_READ_CONFLICT', `transaction ${txId} read state that another transaction changed (${code}); submit it again`, txId));
         }
-      }
-    }
-    if (tx.rwset.event) w.event.run(block, index, tx.txId, tx.rwset.event.name, tx.rwset.event.payload);
-  }
-
-  private commitBlock(batch: PendingTransaction[]): void {
-    const number = this.nextBlock;
-    const codes: ValidationCode[] = [];
-    let committed: { hash: string } | undefined;
-    try {
-      committed = this.store.inTransaction(() => {
-        const summaries = batch.map((tx, index) => {
-          const code = this.validate(tx);
-          codes.push(code);
-          if (code === 'VALID') this.apply(tx, number, index);
-          this.store.writes.transaction.run(tx.txId, number, index, code);
-          return summarize(tx, code);
-        });
-        const transactions = JSON.stringify(summaries);
-        const timestampMs = Date.now();
-        const dataHash = sha256Hex(transactions);
-        const hash = blockHash(number, this.previousHash, dataHash, timestampMs);
-        this.store.writes.block.run(number, this.previousHash, dataHash, hash, timestampMs, transactions);
-        return { hash };
       });
-    } catch (error) {
-      for (const tx of batch) tx.reject(new LedgerError('UNAVAILABLE', `block ${number} could not be committed: ${(error as Error).message}`, tx.txId));
-      return;
+      for (const wake of [...this.waiters]) wake();
+    } else {
+      const message = reply.kind === 'failed' ? reply.message : `unexpected reply ${reply.kind}`;
+      for (const tx of batch) tx.reject(new LedgerError('UNAVAILABLE', `block ${this.nextBlock} could not be committed: ${message}`, tx.endorsed.txId));
     }
-    this.nextBlock = number + 1;
-    this.previousHash = committed.hash;
-    batch.forEach((tx, index) => {
-      const code = codes[index]!;
-      if (code === 'VALID') {
-        tx.resolve({ txId: tx.txId, blockNumber: number, result: tx.result });
-      } else {
-        const message = code === 'ENDORSEMENT_POLICY_FAILURE'
-          ? `transaction ${tx.txId} does not satisfy the endorsement policy of a key it writes`
-          : `transaction ${tx.txId} read state that another transaction changed (${code}); submit it again`;
-        tx.reject(new LedgerError(code === 'ENDORSEMENT_POLICY_FAILURE' ? 'ENDORSEMENT_POLICY_FAILURE' : 'MVCC_READ_CONFLICT', message, tx.txId));
-      }
-    });
-    for (const wake of [...this.waiters]) wake();
+    if (this.queue.length > 0) this.cutBlock();
+    else this.worker.unref();
   }
 
   async *events(options: EventsOptions = {}): AsyncIterable<ChaincodeEvent> {
@@ -356,39 +303,12 @@ export class EmbeddedLedger implements Ledger {
   async close(): Promise<void> {
     if (this.closed) return;
     // Let queued transactions commit before closing.
-    while (this.queue.length > 0 || this.commitScheduled) await new Promise((resolve) => setImmediate(resolve));
+    while ((this.queue.length > 0 || this.inFlight || this.cutScheduled) && !this.workerFailure) {
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
     this.closed = true;
     for (const wake of [...this.waiters]) wake();
+    await this.worker.terminate();
     this.store.close();
   }
-}
-
-interface TransactionSummary {
-  txId: string;
-  fn: string;
-  creator: string;
-  code: ValidationCode;
-  /** [key, sha256 of the value written, or null for a delete] */
-  writes: Array<[string, string | null]>;
-  privateWrites: Array<[string, string, string | null]>;
-  event: string | null;
-}
-
-function summarize(tx: PendingTransaction, code: ValidationCode): TransactionSummary {
-  return {
-    txId: tx.txId,
-    fn: tx.fn,
-    creator: tx.creatorMspId,
-    code,
-    writes: [...tx.rwset.writes].map(([key, value]) => [key, value ? sha256Hex(value) : null]),
-    // Private values stay off the chain; only hashes of key and value are recorded, as in Fabric.
-    privateWrites: [...tx.rwset.privateWrites].flatMap(([collection, writes]) => [...writes]
-      .map(([key, value]): [string, string, string | null] => [collection, sha256Hex(key), value ? sha256Hex(value) : null])),
-    event: tx.rwset.event?.name ?? null,
-  };
-}
-
-function sameVersion(a: { block: number; tx: number } | undefined | null, b: { block: number; tx: number } | undefined | null): boolean {
-  if (!a || !b) return !a && !b;
-  return a.block === b.block && a.tx === b.tx;
 }
