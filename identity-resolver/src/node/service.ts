@@ -8,7 +8,7 @@ import { hashSecret, type Principal } from '../auth/auth.js';
 import { HandleError, RC, invalidValue, type ItemError } from '../handle/errors.js';
 import { isUnder, parseHandle, parsePrefix, prefixHandle, responsiblePrefix, type ParsedHandle } from '../handle/syntax.js';
 import { normalizeValues, type HandleValue, type AdminRef } from '../handle/values.js';
-import { leafHash, merkleRoot } from '../anchor/merkle.js';
+import { canonicalValuesJson, leafHash, merkleRoot } from '../anchor/merkle.js';
 import type { AnchorSink } from '../anchor/port.js';
 import { BatchRow, PrefixRow, TemplateRow } from '../store/entities.js';
 import type { StoredRecord, Store, NewRecord } from '../store/store.js';
@@ -62,7 +62,7 @@ const day = (iso: string) => iso.slice(0, 10);
 export class NodeService {
   private readonly cache = new Map<string, StoredRecord>();
   private readonly templates = new Map<string, Template>();
-  private resolutionsToday = { day: '', count: 0 };
+  private resolutionsToday = { day: '', count: 0, until: 0 };
   readonly store: Store;
 
   constructor(readonly options: NodeServiceOptions) {
@@ -101,8 +101,13 @@ export class NodeService {
   }
 
   private countResolution(): void {
-    const today = new Date().toISOString().slice(0, 10);
-    if (this.resolutionsToday.day !== today) this.resolutionsToday = { day: today, count: 0 };
+    const now = Date.now();
+    if (now >= this.resolutionsToday.until) {
+      const day = new Date(now).toISOString().slice(0, 10);
+      if (day !== this.resolutionsToday.day) this.resolutionsToday = { day, count: 0, until: 0 };
+      // Next UTC midnight: the day is recomputed only then.
+      this.resolutionsToday.until = Date.parse(`${day}T00:00:00Z`) + 86_400_000;
+    }
     this.resolutionsToday.count++;
   }
 
@@ -110,7 +115,7 @@ export class NodeService {
   async flushResolutionCount(): Promise<void> {
     const { day: d, count } = this.resolutionsToday;
     if (count === 0) return;
-    this.resolutionsToday = { day: d, count: 0 };
+    this.resolutionsToday.count = 0;
     await this.store.transaction((m) => this.store.addStats(m, d, { resolutions: count }));
   }
 
@@ -385,7 +390,8 @@ export class NodeService {
         values.push({ index: item.index, type: item.name, data: { format: 'string', value: text }, ttl: 86400, timestamp: now });
       }
       if (!values.some((v) => v.type === 'TEMPLATE')) values.push({ index: TEMPLATE_INDEX, type: 'TEMPLATE', data: { format: 'string', value: template.id }, ttl: 86400, timestamp: now });
-      for (const problem of valuesProblems(template, values)) if (!problem.startsWith('item ')) problems.push(problem);
+      // Items were checked above; extra Handle values given alongside must fit the template too.
+      if (input.values !== undefined) for (const problem of valuesProblems(template, values)) if (!problem.startsWith('item ')) problems.push(problem);
     } else if (input.items !== undefined) {
       problems.push('items: given, but no template applies (name one with "template" or set the prefix\'s defaultTemplate)');
     }
@@ -447,7 +453,10 @@ export class NodeService {
     const total = input.identifiers.length;
     if (errors.length) throw new HandleError(RC.INVALID_VALUE, `batch rejected: ${errors.length} of ${total} identifiers failed; nothing was registered`, undefined, errors);
     const batchId = randomUUID();
-    const leaves = records.map((r) => leafHash(r.handle, r.values));
+    const leaves = records.map((r) => {
+      r.valuesJson = canonicalValuesJson(r.values);
+      return leafHash(r.handle, r.values, r.valuesJson);
+    });
     const root = merkleRoot(leaves);
     const prefixes = [...new Set(records.map((r) => r.prefix))];
     await this.store.transaction(async (m) => {

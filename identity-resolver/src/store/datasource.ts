@@ -23,6 +23,7 @@ export async function openDataSource(config: DatabaseConfig): Promise<DataSource
         db.pragma('journal_mode = WAL');
         db.pragma('synchronous = NORMAL');
         db.pragma('busy_timeout = 5000');
+        db.pragma('cache_size = -65536');
       },
     });
   } else {

@@ -20,7 +20,6 @@ export class HandleRecordRow {
   template!: string | null;
 
   /** The registration batch that created it (for its Merkle proof). */
-  @Index()
   @Column({ type: 'varchar', length: 64, nullable: true })
   batchId!: string | null;
 

@@ -1,7 +1,7 @@
 // Persistence of the node: handle records, prefixes, templates, batches and daily statistics.
 // Every write that touches several rows runs in one database transaction, so a failed or killed
 // request leaves nothing half-written.
-import { DataSource, EntityManager, In, IsNull } from 'typeorm';
+import { DataSource, EntityManager, IsNull } from 'typeorm';
 import type { HandleValue } from '../handle/values.js';
 import { ApplicationRow, BatchRow, DailyStatRow, HandleRecordRow, PrefixRow, ReportRow, TemplateRow } from './entities.js';
 
@@ -21,6 +21,8 @@ export interface NewRecord {
   values: HandleValue[];
   template?: string | null;
   batchId?: string | null;
+  /** The values already serialized (canonical JSON), when the caller has it. */
+  valuesJson?: string;
 }
 
 const INSERT_CHUNK = 400;
@@ -33,7 +35,7 @@ function toRow(record: NewRecord, now: string): HandleRecordRow {
   return Object.assign(new HandleRecordRow(), {
     handle: record.handle,
     prefix: record.prefix,
-    values: JSON.stringify(record.values),
+    values: record.valuesJson ?? JSON.stringify(record.values),
     template: record.template ?? null,
     batchId: record.batchId ?? null,
     createdAt: now,
@@ -59,23 +61,43 @@ export class Store {
     return run;
   }
 
+  /** Placeholder of the n-th (1-based) bound parameter in this database's SQL dialect. */
+  private param(n: number): string {
+    return this.kind === 'postgres' ? `$${n}` : '?';
+  }
+
+  // The two hot paths (resolution by primary key, batch insert) use plain SQL through typeorm's
+  // query runner: the query builder's per-call work would cost more than the query itself.
   async getRecord(handle: string, manager: EntityManager = this.dataSource.manager): Promise<StoredRecord | undefined> {
-    const row = await manager.findOneBy(HandleRecordRow, { handle });
-    return row ? toRecord(row) : undefined;
+    const rows = (await manager.query(
+      `SELECT "handle", "prefix", "values", "template", "batchId", "createdAt", "updatedAt" FROM "handle_records" WHERE "handle" = ${this.param(1)}`,
+      [handle],
+    )) as HandleRecordRow[];
+    return rows[0] ? toRecord(rows[0]) : undefined;
   }
 
   async existingHandles(handles: string[], manager: EntityManager = this.dataSource.manager): Promise<Set<string>> {
     const found = new Set<string>();
     for (let i = 0; i < handles.length; i += INSERT_CHUNK) {
-      const rows = await manager.find(HandleRecordRow, { select: { handle: true }, where: { handle: In(handles.slice(i, i + INSERT_CHUNK)) } });
+      const chunk = handles.slice(i, i + INSERT_CHUNK);
+      const rows = (await manager.query(`SELECT "handle" FROM "handle_records" WHERE "handle" IN (${chunk.map((_, k) => this.param(k + 1)).join(', ')})`, chunk)) as { handle: string }[];
       for (const row of rows) found.add(row.handle);
     }
     return found;
   }
 
   async insertRecords(manager: EntityManager, records: NewRecord[], now: string): Promise<void> {
+    const columns = ['handle', 'prefix', 'values', 'template', 'batchId', 'createdAt', 'updatedAt'];
     for (let i = 0; i < records.length; i += INSERT_CHUNK) {
-      await manager.createQueryBuilder().insert().into(HandleRecordRow).values(records.slice(i, i + INSERT_CHUNK).map((r) => toRow(r, now))).execute();
+      const chunk = records.slice(i, i + INSERT_CHUNK);
+      const params: unknown[] = [];
+      const rows = chunk.map((record) => {
+        const row = toRow(record, now);
+        const start = params.length;
+        params.push(row.handle, row.prefix, row.values, row.template, row.batchId, row.createdAt, row.updatedAt);
+        return `(${columns.map((_, k) => this.param(start + k + 1)).join(', ')})`;
+      });
+      await manager.query(`INSERT INTO "handle_records" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES ${rows.join(', ')}`, params);
     }
   }
 
