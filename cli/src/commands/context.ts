@@ -1,0 +1,109 @@
+// What every command needs: the data folder, the running network's URLs, tokens of the demo orgs,
+// and one-line errors.
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { importJWK, SignJWT, type JWK } from 'jose';
+import { PartnerRegistry, issueDevToken, type DevPartners } from '@gridspace/partners';
+import { readNetworkFile, type NetworkFile } from '../network/state.js';
+
+/** A failure the user can act on: printed as one line, exit code 1. */
+export class CliError extends Error {
+  constructor(message: string, readonly exitCode = 1) {
+    super(message);
+    this.name = 'CliError';
+  }
+}
+
+export const dataDirOf = (option?: string) => resolve(option ?? process.env.GRIDSPACE_DATA_DIR ?? '.gridspace');
+
+export function runningNetwork(dataDir: string): NetworkFile {
+  const file = readNetworkFile(dataDir);
+  if (!file) throw new CliError(`no running network found in ${dataDir} (start one with \`npm start\`, or pass --data-dir / GRIDSPACE_DATA_DIR)`);
+  return file;
+}
+
+/** The demo partners of a data folder, read only (the running network owns the registry file). */
+export function devPartnersOf(dataDir: string): DevPartners {
+  const registryPath = join(dataDir, 'partners', 'registry.json');
+  if (!existsSync(registryPath)) throw new CliError(`no partner registry in ${dataDir}/partners (run \`npm start\` once to create the demo partners)`);
+  return { registryPath, registry: PartnerRegistry.load(registryPath), keysDir: join(dataDir, 'partners', 'keys') };
+}
+
+function privateKeyOf(partners: DevPartners, org: string): JWK {
+  if (!partners.registry.org(org)) throw new CliError(`--as: org "${org}" is not in the partner registry (known: ${partners.registry.orgs.map((o) => o.id).join(', ')})`);
+  const path = join(partners.keysDir, `${org}.private.jwk.json`);
+  if (!existsSync(path)) throw new CliError(`no dev key for ${org} in ${partners.keysDir}: only demo orgs get dev tokens`);
+  return JSON.parse(readFileSync(path, 'utf8')) as JWK;
+}
+
+export interface TokenRequest {
+  org: string;
+  /** `gateway` (default) or `resolver`: the second-level node expects its own issuer and audience. */
+  audience?: 'gateway' | 'resolver';
+  purpose?: string;
+  roles?: string[];
+  expiresIn?: string;
+}
+
+/** A dev token of a demo org, signed with its key from the data folder. */
+export async function tokenFor(dataDir: string, request: TokenRequest): Promise<string> {
+  const partners = devPartnersOf(dataDir);
+  const jwk = privateKeyOf(partners, request.org);
+  if (request.audience === 'resolver') {
+    // The second-level node knows partners by org id (iss = org id, aud = gridspace).
+    return new SignJWT({ org: request.org })
+      .setProtectedHeader({ alg: 'ES256', kid: jwk.kid!, typ: 'JWT' })
+      .setIssuer(request.org)
+      .setSubject(`${request.org}-dev-user`)
+      .setAudience(process.env.GRIDSPACE_RESOLVER_AUDIENCE ?? 'gridspace')
+      .setIssuedAt()
+      .setExpirationTime(request.expiresIn ?? '1h')
+      .sign(await importJWK(jwk, 'ES256'));
+  }
+  return issueDevToken(partners, request.org, { purpose: request.purpose, roles: request.roles, expiresIn: request.expiresIn });
+}
+
+export interface GraphQLAnswer<T = Record<string, unknown>> {
+  data?: T | null;
+  errors?: Array<{ message: string; extensions?: { code?: string } }>;
+}
+
+/** POSTs a GraphQL operation to the gateway as `org`; GraphQL errors become one CliError line. */
+export async function gatewayQuery<T = Record<string, unknown>>(
+  network: NetworkFile,
+  token: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): Promise<T> {
+  const response = await fetchOrExplain(network.urls.gateway, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...headers },
+    body: JSON.stringify({ query, variables }),
+  });
+  const answer = (await response.json()) as GraphQLAnswer<T>;
+  if (answer.errors?.length) {
+    const first = answer.errors[0]!;
+    const more = answer.errors.length > 1 ? ` (+${answer.errors.length - 1} more)` : '';
+    throw new CliError(`${first.extensions?.code ?? 'ERROR'}: ${first.message}${more}`);
+  }
+  if (!answer.data) throw new CliError(`the gateway answered HTTP ${response.status} without data`);
+  return answer.data;
+}
+
+export async function fetchOrExplain(url: string, init?: RequestInit): Promise<Response> {
+  try {
+    return await fetch(url, init);
+  } catch (error) {
+    throw new CliError(`cannot reach ${new URL(url).origin} (${(error as Error & { cause?: { code?: string } }).cause?.code ?? (error as Error).message}): is the network running?`);
+  }
+}
+
+/** Progress on stderr (so stdout stays machine-readable); a line per update when not a terminal. */
+export function progress(label: string, done: number, total: number): void {
+  const text = `${label} ${done}/${total} (${Math.floor((done / Math.max(total, 1)) * 100)}%)`;
+  if (process.stderr.isTTY) process.stderr.write(`\r${text}${done >= total ? '\n' : ''}`);
+  else process.stderr.write(`${text}\n`);
+}
+
+export const printJson = (value: unknown) => console.log(JSON.stringify(value, null, 2));

@@ -1,0 +1,4 @@
+import type { Command } from 'commander';
+export function idCommands(root: Command): void {
+  void root;
+}

@@ -1,0 +1,62 @@
+// The `gridspace` command line (commander): every subcommand, one-line errors, exit codes.
+import { Command, CommanderError } from 'commander';
+import { CliError, dataDirOf, tokenFor } from './context.js';
+import { startCommand } from './start.js';
+import { idCommands } from './id.js';
+import { agreementCommands } from './agreement.js';
+import { traceCommands } from './trace.js';
+import { indicesCommands } from './indices.js';
+
+/** Runs an action; any failure is one line on stderr and exit code 1. */
+export function action<A extends unknown[]>(run: (...args: A) => Promise<void>) {
+  return async (...args: A) => {
+    try {
+      await run(...args);
+    } catch (error) {
+      const message = error instanceof CliError || error instanceof Error ? error.message : String(error);
+      process.stderr.write(`gridspace: ${message.split('\n')[0]}\n`);
+      process.exit(error instanceof CliError ? error.exitCode : 1);
+    }
+  };
+}
+
+/** The data folder: --data-dir of the root command, else GRIDSPACE_DATA_DIR, else ./.gridspace. */
+export const dataDir = (command: Command) => dataDirOf(command.optsWithGlobals<{ dataDir?: string }>().dataDir);
+
+export function program(): Command {
+  const root = new Command('gridspace')
+    .description('Gridspace: the data-sharing and identity network of an energy ecosystem, on your machine')
+    .option('-d, --data-dir <dir>', 'data folder of the network (default: $GRIDSPACE_DATA_DIR or ./.gridspace)')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride((error: CommanderError) => {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') process.exit(0);
+      process.exit(error.exitCode === 0 ? 0 : 2);
+    });
+
+  root
+    .command('start')
+    .description('start the whole network on embedded defaults (ports and folders from GRIDSPACE_* variables); Ctrl-C stops it')
+    .option('-q, --quiet', 'no per-request logs')
+    .action(action(async (options: { quiet?: boolean }, command: Command) => startCommand({ dataDir: command.optsWithGlobals<{ dataDir?: string }>().dataDir, quiet: options.quiet })));
+
+  root
+    .command('token')
+    .description('print a dev token (JWT) of a demo org, signed with its key from the data folder')
+    .argument('<org>', 'org id: gd-grid, gd-drc, gd-stats, tx-maker, cable-maker, hk-partner, mo-partner')
+    .option('--for <service>', 'gateway (default) or resolver (the second-level node)', 'gateway')
+    .option('--purpose <purpose>', 'purpose claim, e.g. macro-economic-monitoring')
+    .option('--role <role...>', 'roles claim, e.g. admin')
+    .option('--expires-in <duration>', 'lifetime, e.g. 15m, 1h, 8h', '1h')
+    .action(
+      action(async (org: string, options: { for: string; purpose?: string; role?: string[]; expiresIn: string }, command: Command) => {
+        if (options.for !== 'gateway' && options.for !== 'resolver') throw new CliError(`--for: must be gateway or resolver, not "${options.for}"`);
+        console.log(await tokenFor(dataDir(command), { org, audience: options.for, purpose: options.purpose, roles: options.role, expiresIn: options.expiresIn }));
+      }),
+    );
+
+  idCommands(root);
+  agreementCommands(root);
+  traceCommands(root);
+  indicesCommands(root);
+  return root;
+}

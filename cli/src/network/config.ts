@@ -1,0 +1,83 @@
+// Where `gridspace start` puts things: the data folder, the host and every port, and how much
+// demo data it seeds. Environment variables with local defaults; bad values name the variable.
+import { resolve } from 'node:path';
+
+export interface NetworkPorts {
+  gateway: number;
+  ledger: number;
+  energy: number;
+  /** First partner subgraph port: the datasheet subgraph gets it, the interconnector flows the next. */
+  partners: number;
+  /** Second-level node. */
+  resolver: number;
+  /** Local top-level node. */
+  topLevel: number;
+  /** The trace intake subgraph (ledger writes the ledger subgraph does not offer yet). */
+  intake: number;
+}
+
+export interface DemoSize {
+  /** Synthetic meter customers. */
+  customers: number;
+  /** Days of readings. */
+  days: number;
+  /** First day of readings, YYYY-MM-DD. */
+  start: string;
+  /** Identifiers the transformer maker registers at first start. */
+  identifiers: number;
+}
+
+export interface NetworkOptions {
+  dataDir: string;
+  host: string;
+  /** 0 = a free port. */
+  ports: NetworkPorts;
+  demo: DemoSize;
+  /** GraphiQL on the gateway. */
+  development: boolean;
+  /** How often the gateway checks subgraph schemas (ms). */
+  recomposeIntervalMs: number;
+  log: (line: string) => void;
+}
+
+export const DEFAULT_PORTS: NetworkPorts = { gateway: 4000, ledger: 4001, energy: 4002, partners: 4100, resolver: 8000, topLevel: 8001, intake: 4003 };
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${name}: must be an integer from ${min} to ${max}, not "${raw}"`);
+  return value;
+}
+
+const port = (env: NodeJS.ProcessEnv, name: string, fallback: number) => integer(env, name, fallback, 0, 65535);
+
+/** The year before this one: a whole calendar year of readings. */
+const lastYear = () => `${new Date().getUTCFullYear() - 1}-01-01`;
+
+export function networkOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): NetworkOptions {
+  const start = env.GRIDSPACE_DEMO_START ?? lastYear();
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(start) || Number.isNaN(Date.parse(start))) throw new Error(`GRIDSPACE_DEMO_START: must be a date YYYY-MM-DD, not "${start}"`);
+  return {
+    dataDir: resolve(env.GRIDSPACE_DATA_DIR ?? '.gridspace'),
+    host: env.GRIDSPACE_HOST ?? '127.0.0.1',
+    ports: {
+      gateway: port(env, 'GRIDSPACE_GATEWAY_PORT', DEFAULT_PORTS.gateway),
+      ledger: port(env, 'GRIDSPACE_LEDGER_PORT', DEFAULT_PORTS.ledger),
+      energy: port(env, 'GRIDSPACE_ENERGY_PORT', DEFAULT_PORTS.energy),
+      intake: port(env, 'GRIDSPACE_INTAKE_PORT', DEFAULT_PORTS.intake),
+      partners: port(env, 'GRIDSPACE_PARTNER_PORT', DEFAULT_PORTS.partners),
+      resolver: port(env, 'GRIDSPACE_RESOLVER_PORT', DEFAULT_PORTS.resolver),
+      topLevel: port(env, 'GRIDSPACE_TOP_LEVEL_PORT', DEFAULT_PORTS.topLevel),
+    },
+    demo: {
+      customers: integer(env, 'GRIDSPACE_DEMO_CUSTOMERS', 600, 50, 1_000_000),
+      days: integer(env, 'GRIDSPACE_DEMO_DAYS', 365, 28, 3660),
+      start,
+      identifiers: integer(env, 'GRIDSPACE_DEMO_IDENTIFIERS', 100, 1, 2000),
+    },
+    development: (env.GRIDSPACE_GATEWAY_DEV ?? '1') === '1',
+    recomposeIntervalMs: integer(env, 'GRIDSPACE_GATEWAY_RECOMPOSE_MS', 10_000, 0, 86_400_000),
+    log: (line) => console.log(`gridspace: ${line}`),
+  };
+}
