@@ -3,12 +3,12 @@
 export { startResolverNode, type ResolverNode } from './node.js';
 export { resolveConfig, type ResolverConfig, type NodeMode } from './config.js';
 export { verifyAnswer as verify, verifyAnswer, VerificationError, issuePrefixCertificate, type VerifiedAnswer } from './trust/signing.js';
-export { rootFromPath, merkleRoot, leafHash, type MerkleStep } from './anchor/merkle.js';
-export { ledgerAnchorSink, type AnchorSink, type BatchAnchor, type AnchorReceipt } from './anchor/port.js';
+export { merkleRoot, leafHash, type MerkleProofStep } from './anchor/merkle.js';
+export type { AnchorSink, BatchAnchor, AnchorReceipt } from './anchor/port.js';
 export { generatePartnerKeys, partnerToken, loadOrCreateDevPartners, DEMO_ORGS } from './auth/dev-partners.js';
 export type { PartnerOrg } from './auth/partners.js';
 export type { HandleValue } from './handle/values.js';
 export type { Template, TemplateItem } from './node/templates.js';
 export { RC } from './handle/errors.js';
 export { IDENTIFIERS_SDL } from './graphql/subgraph.js';
-export { verifyProof } from './anchor/verify-proof.js';
+export { verifyProof, type HandleProof } from './anchor/verify-proof.js';

@@ -128,6 +128,10 @@ for (const kind of DB_KINDS) {
       assert.deepEqual([clash.status, clash.body.responseCode], [409, 101]);
       assert.deepEqual(clash.body.errors, [{ item: 1, handle: '88.188.1001/TX2026-B000001', reason: 'handle already exists' }]);
       assert.equal((await call(`${t.url}/api/handles/88.188.1001/TX2026-NEW1`)).status, 404);
+      const mixed = await call(`${t.url}/api/batches`, { method: 'POST', token: t.token['gd-grid'], body: { identifiers: [
+        { handle: '88.188.1001/MIX-1', values: [{ index: 1, type: 'URL', data: 'https://m.example' }] }, { handle: '88.188.1002/MIX-2', values: [{ index: 1, type: 'URL', data: 'https://m.example' }] },
+      ] } });
+      assert.match((mixed.body.errors as { reason: string }[])[0]!.reason, /a batch is under one enterprise prefix: 88\.188\.1001/);
       const tooMany = await call(`${t.url}/api/batches`, { method: 'POST', token: t.token['tx-maker'], body: { identifiers: Array.from({ length: 2001 }, (_, i) => ({ handle: `88.188.1001/Z${i}` })) } });
       assert.match(tooMany.body.message!, /at most 2000 per batch, got 2001/);
     });

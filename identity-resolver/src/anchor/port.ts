@@ -1,38 +1,24 @@
-// Where registration batches' Merkle roots go to be anchored. The node calls an AnchorSink after a
-// batch commits; `ledgerAnchorSink` adapts the ledger's `Ledger` port to it.
+// Where registration batches' Merkle roots go to be anchored: the node calls its AnchorSink after
+// a batch commits (and again at start for batches not anchored yet). The network wires a sink that
+// submits IdentifierAnchors:Anchor through the `Ledger` port as the org owning the prefix.
 
 export interface BatchAnchor {
   batchId: string;
+  /** The enterprise prefix all identifiers of the batch are under. */
   prefix: string;
   merkleRoot: string;
   count: number;
+  /** The org owning the prefix (the one the contract accepts the anchor from). */
+  ownerOrg: string;
   registeredAt: string;
 }
 
 export interface AnchorReceipt {
   txId: string;
+  /** Block of the anchor transaction; -1 when the sink knows it is anchored but not where. */
   blockNumber: number;
 }
 
 export interface AnchorSink {
   anchor(batch: BatchAnchor): Promise<AnchorReceipt>;
-}
-
-/** The part of ledger/src/port.ts `Ledger` this adapter uses (kept structural: no import cycle). */
-export interface LedgerLike {
-  submit(request: { identity: string; fn: string; args?: string[] }): Promise<{ txId: string; blockNumber: number; result: string }>;
-}
-
-/**
- * Anchors through the ledger's IdentifierAnchors contract. `fn` and the argument layout follow
- * chaincode/ (one JSON argument with the batch); both are configurable until that contract settles.
- */
-export function ledgerAnchorSink(ledger: LedgerLike, options: { identity: string; fn?: string }): AnchorSink {
-  const fn = options.fn ?? 'IdentifierAnchors:Anchor';
-  return {
-    async anchor(batch) {
-      const result = await ledger.submit({ identity: options.identity, fn, args: [JSON.stringify(batch)] });
-      return { txId: result.txId, blockNumber: result.blockNumber };
-    },
-  };
 }

@@ -6,7 +6,7 @@ import type { Authenticator, Principal } from '../auth/auth.js';
 import { HandleError, RC } from '../handle/errors.js';
 import { decodeHandlePath, parseHandle, responsiblePrefix, type ParsedHandle } from '../handle/syntax.js';
 import { parseIndex, publicShape, type HandleValue } from '../handle/values.js';
-import { merklePath, leafHash } from '../anchor/merkle.js';
+import { leafHash, merkleProof } from '../anchor/merkle.js';
 import type { NodeService } from '../node/service.js';
 import type { StoredRecord } from '../store/store.js';
 import { HOP_HEADER, type ForeignResolver } from '../trust/foreign.js';
@@ -147,12 +147,14 @@ export class HandlesApi {
     sendJson(res, 200, {
       responseCode: RC.SUCCESS,
       handle: record.handle,
+      prefix: batch.prefix,
       batchId: batch.id,
       leaf: registeredLeaf,
       /** False when the record changed after registration: the proof is of the registered version. */
       matchesCurrent: leafHash(record.handle, record.values) === registeredLeaf,
-      path: merklePath(leaves, position),
+      path: merkleProof(leaves, position),
       merkleRoot: batch.merkleRoot,
+      algorithm: 'sha256-rfc6962',
       anchor: batch.anchorTxId ? { txId: batch.anchorTxId, blockNumber: batch.anchorBlock } : null,
     });
   }

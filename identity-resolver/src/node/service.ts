@@ -9,7 +9,7 @@ import { HandleError, RC, invalidValue, type ItemError } from '../handle/errors.
 import { isUnder, parseHandle, parsePrefix, prefixHandle, responsiblePrefix, type ParsedHandle } from '../handle/syntax.js';
 import { normalizeValues, type HandleValue, type AdminRef } from '../handle/values.js';
 import { canonicalValuesJson, leafHash, merkleRoot } from '../anchor/merkle.js';
-import type { AnchorSink } from '../anchor/port.js';
+import type { AnchorSink, BatchAnchor } from '../anchor/port.js';
 import { BatchRow, PrefixRow, TemplateRow } from '../store/entities.js';
 import type { StoredRecord, Store, NewRecord } from '../store/store.js';
 import { checkTemplate, itemProblem, itemText, valuesProblems, type Template } from './templates.js';
@@ -425,6 +425,8 @@ export class NodeService {
     const records: NewRecord[] = [];
     const seen = new Map<string, number>();
     const prefixRows = new Map<string, PrefixRow | null | Error>();
+    // A batch is under one enterprise prefix: its Merkle root is anchored for that prefix.
+    let batchPrefix: string | undefined;
     for (const [position, raw] of (input.identifiers as unknown[]).entries()) {
       const item = (typeof raw === 'object' && raw !== null ? raw : {}) as BatchItemInput;
       let parsed: ParsedHandle;
@@ -444,6 +446,8 @@ export class NodeService {
       }
       const prefixRow = prefixRows.get(prefix)!;
       if (prefixRow instanceof Error) { errors.push({ item: position, handle, reason: prefixRow.message }); continue; }
+      batchPrefix ??= prefix;
+      if (prefix !== batchPrefix) { errors.push({ item: position, handle, reason: `a batch is under one enterprise prefix: ${batchPrefix}, not ${prefix}` }); continue; }
       const template = namedTemplate ?? (prefixRow?.defaultTemplate ? await this.getTemplate(prefixRow.defaultTemplate) : undefined);
       const problems: string[] = [];
       const values = this.buildIdentifier(template, item, handle, now, problems);
@@ -458,7 +462,8 @@ export class NodeService {
       return leafHash(r.handle, r.values, r.valuesJson);
     });
     const root = merkleRoot(leaves);
-    const prefixes = [...new Set(records.map((r) => r.prefix))];
+    const prefix = batchPrefix!;
+    const ownerOrg = (prefixRows.get(prefix) as PrefixRow | null)?.ownerOrg ?? this.options.operatorOrg;
     await this.store.transaction(async (m) => {
       const existing = await this.store.existingHandles(records.map((r) => r.handle), m);
       if (existing.size) {
@@ -468,13 +473,13 @@ export class NodeService {
       for (const r of records) r.batchId = batchId;
       await this.store.insertRecords(m, records, now);
       await m.insert(BatchRow, {
-        id: batchId, prefix: prefixes.join(','), count: records.length, merkleRoot: root,
+        id: batchId, prefix, count: records.length, merkleRoot: root,
         leaves: JSON.stringify(leaves), handles: JSON.stringify(records.map((r) => r.handle)), anchorTxId: null, anchorBlock: null, createdAt: now,
       });
       await this.store.addStats(m, day(now), { registrations: records.length, batches: 1 });
     });
     this.invalidate(records.map((r) => r.handle));
-    this.anchorLater({ batchId, prefix: prefixes.join(','), merkleRoot: root, count: records.length, registeredAt: now });
+    this.anchorLater({ batchId, prefix, merkleRoot: root, count: records.length, ownerOrg, registeredAt: now });
     return { batchId, count: records.length, merkleRoot: root, handles: records.map((r) => r.handle) };
   }
 
@@ -528,7 +533,7 @@ export class NodeService {
 
   private pendingAnchors = new Set<Promise<void>>();
 
-  private anchorLater(batch: { batchId: string; prefix: string; merkleRoot: string; count: number; registeredAt: string }): void {
+  private anchorLater(batch: BatchAnchor): void {
     const sink = this.options.anchorSink;
     if (!sink) return;
     const job = sink.anchor(batch)
@@ -542,7 +547,8 @@ export class NodeService {
   async anchorPending(): Promise<void> {
     if (!this.options.anchorSink) return;
     for (const batch of await this.store.unanchoredBatches()) {
-      this.anchorLater({ batchId: batch.id, prefix: batch.prefix, merkleRoot: batch.merkleRoot, count: batch.count, registeredAt: batch.createdAt });
+      const ownerOrg = (await this.store.getPrefix(batch.prefix))?.ownerOrg ?? this.options.operatorOrg;
+      this.anchorLater({ batchId: batch.id, prefix: batch.prefix, merkleRoot: batch.merkleRoot, count: batch.count, ownerOrg, registeredAt: batch.createdAt });
     }
     await this.settleAnchors();
   }

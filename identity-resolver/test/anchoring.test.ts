@@ -1,0 +1,86 @@
+// Ledger anchoring end to end: batches' Merkle roots go through an AnchorSink to the embedded
+// ledger's IdentifierAnchors contract (as the org owning the prefix); a record's proof from
+// GET /api/handles/{handle}/proof verifies on the ledger. A batch registered while the ledger is
+// down is anchored when the node starts again.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEV_ORGS, EmbeddedLedger } from '@gridspace/ledger';
+import { verifyProof, type AnchorSink, type HandleProof } from '../src/index.js';
+import { call, startTestNode, type TestNode } from './helpers.js';
+
+function ledgerSink(ledger: EmbeddedLedger): AnchorSink {
+  return {
+    async anchor(batch) {
+      const owner = DEV_ORGS.find((o) => o.orgId === batch.ownerOrg)!;
+      const anchor = { prefix: batch.prefix, batchId: batch.batchId, merkleRoot: batch.merkleRoot, count: batch.count };
+      const result = await ledger.submit({ identity: owner.identity, fn: 'IdentifierAnchors:Anchor', args: [JSON.stringify(anchor)] });
+      return { txId: result.txId, blockNumber: result.blockNumber };
+    },
+  };
+}
+
+describe('ledger anchoring', () => {
+  let ledgerDir: string;
+  let ledger: EmbeddedLedger;
+  let t: TestNode;
+  let down = true;
+  before(async () => {
+    ledgerDir = mkdtempSync(join(tmpdir(), 'resolver-ledger-'));
+    ledger = await EmbeddedLedger.open({ dataDir: ledgerDir });
+    for (const o of DEV_ORGS) {
+      const record = JSON.stringify({ id: o.orgId, name: o.name, mspId: o.mspId, type: o.type, jurisdiction: o.jurisdiction });
+      await ledger.submit({ identity: 'operator', fn: o.type === 'grid-operator' ? 'Organizations:Bootstrap' : 'Organizations:Register', args: [record] });
+    }
+    await ledger.submit({ identity: 'operator', fn: 'Organizations:AssignPrefix', args: ['88.188.1001', 'tx-maker'] });
+    const sink = ledgerSink(ledger);
+    // A sink that fails while `down`: the ledger outage of the last test.
+    t = await startTestNode('sqlite', { anchorSink: { anchor: (batch) => (down ? Promise.reject(new Error('ledger unavailable')) : sink.anchor(batch)) } });
+    down = false;
+  });
+  after(async () => {
+    await t?.close();
+    await ledger?.close();
+    rmSync(ledgerDir, { recursive: true, force: true });
+  });
+
+  test('a batch is anchored and a record\'s proof verifies against the anchor on the ledger', async () => {
+    const identifiers = Array.from({ length: 37 }, (_, i) => ({ handle: `88.188.1001/ANCHOR-${i}`, values: [{ index: 1, type: 'URL', data: `https://anchor.example/${i}` }] }));
+    const batch = await call(`${t.url}/api/batches`, { method: 'POST', token: t.token['tx-maker'], body: { identifiers } });
+    assert.equal(batch.status, 201);
+    await t.node.service.settleAnchors();
+    const proof = (await call(`${t.url}/api/handles/88.188.1001/ANCHOR-21/proof`)).body as unknown as HandleProof & { matchesCurrent: boolean };
+    assert.ok(proof.anchor?.txId, 'the proof names the anchor transaction');
+    assert.equal(proof.merkleRoot, batch.body.merkleRoot);
+    const record = await call(`${t.url}/api/handles/88.188.1001/ANCHOR-21`);
+    assert.deepEqual(verifyProof(proof, { handle: '88.188.1001/ANCHOR-21', values: record.body.values as never }), { valid: true });
+    const onLedger = JSON.parse(await ledger.evaluate({ identity: 'operator', fn: 'IdentifierAnchors:Verify', args: [proof.prefix, proof.batchId, proof.leaf, JSON.stringify(proof.path)] })) as { valid: boolean; anchor: { txId: string; anchoredBy: string } };
+    assert.equal(onLedger.valid, true);
+    assert.equal(onLedger.anchor.txId, proof.anchor!.txId);
+    assert.equal(onLedger.anchor.anchoredBy, 'tx-maker');
+    // A changed record no longer matches its registered leaf.
+    await call(`${t.url}/api/handles/88.188.1001/ANCHOR-21?index=1`, { method: 'PUT', token: t.token['tx-maker'], body: { values: [{ index: 1, type: 'URL', data: 'https://tampered.example' }] } });
+    const changed = await call(`${t.url}/api/handles/88.188.1001/ANCHOR-21`);
+    assert.equal(verifyProof(proof, { handle: '88.188.1001/ANCHOR-21', values: changed.body.values as never }).valid, false);
+    const afterChange = (await call(`${t.url}/api/handles/88.188.1001/ANCHOR-21/proof`)).body as { matchesCurrent: boolean };
+    assert.equal(afterChange.matchesCurrent, false);
+    const forged = JSON.parse(await ledger.evaluate({ identity: 'operator', fn: 'IdentifierAnchors:Verify', args: [proof.prefix, proof.batchId, '0'.repeat(64), JSON.stringify(proof.path)] })) as { valid: boolean };
+    assert.equal(forged.valid, false);
+  });
+
+  test('a batch registered while the ledger is down is anchored at the next start', async () => {
+    down = true;
+    const batch = await call(`${t.url}/api/batches`, { method: 'POST', token: t.token['tx-maker'], body: { identifiers: [{ handle: '88.188.1001/LATE-1', values: [{ index: 1, type: 'URL', data: 'https://late.example' }] }] } });
+    assert.equal(batch.status, 201, 'registration does not wait for the ledger');
+    await t.node.service.settleAnchors();
+    assert.equal(((await call(`${t.url}/api/handles/88.188.1001/LATE-1/proof`)).body as { anchor: unknown }).anchor, null);
+    down = false;
+    await t.node.service.anchorPending();
+    const proof = (await call(`${t.url}/api/handles/88.188.1001/LATE-1/proof`)).body as unknown as HandleProof;
+    assert.ok(proof.anchor?.txId);
+    const anchored = JSON.parse(await ledger.evaluate({ identity: 'operator', fn: 'IdentifierAnchors:Get', args: ['88.188.1001', proof.batchId] })) as { merkleRoot: string };
+    assert.equal(anchored.merkleRoot, proof.merkleRoot);
+  });
+});
