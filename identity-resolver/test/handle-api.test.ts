@@ -158,6 +158,16 @@ for (const kind of DB_KINDS) {
       const malformed = await call(`${api}/88.188.2001/B4`, { method: 'PUT', basic: 'admin:pw', body });
       assert.equal(malformed.status, 401);
       assert.match(malformed.body.message!, /<index>:<admin handle>/);
+      // The owner may set values of its prefix handle by index, but not HS_SITE / HS_ADMIN, nor replace it whole.
+      const owner = t.token['tx-maker'];
+      const addDesc = await call(`${api}/0.NA/88.188.2001?index=3`, { method: 'PUT', token: owner, body: { values: [{ index: 3, type: 'DESC', data: 'Pearl River Transformer Works' }] } });
+      assert.equal(addDesc.status, 200);
+      const site = await call(`${api}/0.NA/88.188.2001?index=1`, { method: 'PUT', token: owner, body: { values: [{ index: 1, type: 'URL', data: 'https://evil.example' }] } });
+      assert.deepEqual([site.status, site.body.responseCode], [403, 400]);
+      const whole = await call(`${api}/0.NA/88.188.2001`, { method: 'PUT', token: owner, body: { values: [{ index: 3, type: 'DESC', data: 'x' }] } });
+      assert.equal(whole.status, 403);
+      const dropAdmin = await call(`${api}/0.NA/88.188.2001?index=100`, { method: 'DELETE', token: owner });
+      assert.equal(dropAdmin.status, 403);
       const publicView = await call(`${api}/0.NA/88.188.2001`);
       assert.ok(!publicView.body.values!.some((v) => v.type === 'HS_SECKEY'), 'secret keys are not public');
       const adminView = await call(`${api}/0.NA/88.188.2001`, { basic: `${user}:correct horse battery` });

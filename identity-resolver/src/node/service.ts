@@ -18,6 +18,8 @@ export const MAX_BATCH = 2000;
 export const TRACE_INDEX = 8;
 export const TEMPLATE_INDEX = 9;
 const ADMIN_PERMISSIONS = '011111110011';
+/** Values of a prefix handle only the node operator may write: where the prefix resolves and who administers it. */
+const PROTECTED_PREFIX_TYPES = new Set(['HS_SITE', 'HS_ADMIN', 'HS_PUBKEY', 'HS_CERT']);
 
 export interface NodeServiceOptions {
   store: Store;
@@ -189,10 +191,15 @@ export class NodeService {
     const isPrefixHandle = parsed.prefix === '0.NA';
     const result = await this.store.transaction(async (m) => {
       const prefixRow = await this.authorizeWrite(principal, prefix, handle, m);
-      if (isPrefixHandle && principal && !this.isOperator(principal) && values.some((v) => v.type === 'HS_SITE' || v.type === 'HS_ADMIN')) {
-        throw forbidden(`only the node operator changes HS_SITE or HS_ADMIN of ${handle}`, handle);
-      }
       const existing = await this.store.getRecord(handle, m);
+      if (isPrefixHandle && principal && !this.isOperator(principal)) {
+        // A prefix owner may add or change its own values (e.g. an HS_SECKEY), never the node's.
+        const guarded = (existing?.values ?? []).filter((v) => PROTECTED_PREFIX_TYPES.has(v.type)).map((v) => v.index);
+        if (params.indices.length === 0) throw forbidden(`only the node operator replaces the whole prefix handle ${handle}; name the values to change with index=`, handle);
+        if (values.some((v) => PROTECTED_PREFIX_TYPES.has(v.type)) || params.indices.some((i) => guarded.includes(i))) {
+          throw forbidden(`only the node operator changes ${[...PROTECTED_PREFIX_TYPES].join(', ')} of ${handle}`, handle);
+        }
+      }
       if (params.indices.length > 0) {
         if (!existing) throw new HandleError(RC.HANDLE_NOT_FOUND, `handle ${handle} does not exist`, handle);
         const selected = values.filter((v) => params.indices.includes(v.index));
@@ -236,6 +243,9 @@ export class NodeService {
       if (indices.length === 0) {
         await this.store.deleteRecord(m, handle);
         return;
+      }
+      if (parsed.prefix === '0.NA' && principal && !this.isOperator(principal) && existing.values.some((v) => indices.includes(v.index) && PROTECTED_PREFIX_TYPES.has(v.type))) {
+        throw forbidden(`only the node operator deletes ${[...PROTECTED_PREFIX_TYPES].join(', ')} of ${handle}`, handle);
       }
       const kept = existing.values.filter((v) => !indices.includes(v.index));
       if (kept.length === existing.values.length) throw new HandleError(RC.VALUES_NOT_FOUND, `no value with index ${indices.join(', ')}`, handle);
