@@ -1,6 +1,7 @@
 // What every command needs: the data folder, the running network's URLs, tokens of the demo orgs,
 // and one-line errors.
 import { existsSync, readFileSync } from 'node:fs';
+import type { Command } from 'commander';
 import { join, resolve } from 'node:path';
 import { importJWK, SignJWT, type JWK } from 'jose';
 import { PartnerRegistry, issueDevToken, type DevPartners } from '@gridspace/partners';
@@ -85,7 +86,8 @@ export async function gatewayQuery<T = Record<string, unknown>>(
   if (answer.errors?.length) {
     const first = answer.errors[0]!;
     const more = answer.errors.length > 1 ? ` (+${answer.errors.length - 1} more)` : '';
-    throw new CliError(`${first.extensions?.code ?? 'ERROR'}: ${first.message}${more}`);
+    const code = first.extensions?.code ?? "ERROR";
+    throw new CliError(`${first.message.startsWith(`${code}:`) ? "" : `${code}: `}${first.message}${more}`);
   }
   if (!answer.data) throw new CliError(`the gateway answered HTTP ${response.status} without data`);
   return answer.data;
@@ -107,3 +109,20 @@ export function progress(label: string, done: number, total: number): void {
 }
 
 export const printJson = (value: unknown) => console.log(JSON.stringify(value, null, 2));
+
+/** Runs an action; any failure is one line on stderr and exit code 1. */
+export function action<A extends unknown[]>(run: (...args: A) => Promise<void>) {
+  return async (...args: A) => {
+    try {
+      await run(...args);
+    } catch (error) {
+      const message = error instanceof CliError || error instanceof Error ? error.message : String(error);
+      process.stderr.write(`gridspace: ${message.split('\n')[0]}\n`);
+      process.exit(error instanceof CliError ? error.exitCode : 1);
+    }
+  };
+}
+
+/** The data folder: --data-dir of the root command, else GRIDSPACE_DATA_DIR, else ./.gridspace. */
+export const dataDir = (command: Command) => dataDirOf(command.optsWithGlobals<{ dataDir?: string }>().dataDir);
+

@@ -1,27 +1,11 @@
 // The `gridspace` command line (commander): every subcommand, one-line errors, exit codes.
-import { Command, CommanderError } from 'commander';
-import { CliError, dataDirOf, tokenFor } from './context.js';
+import { Command, type CommanderError } from 'commander';
+import { action, CliError, dataDir, tokenFor } from './context.js';
 import { startCommand } from './start.js';
 import { idCommands } from './id.js';
 import { agreementCommands } from './agreement.js';
 import { traceCommands } from './trace.js';
 import { indicesCommands } from './indices.js';
-
-/** Runs an action; any failure is one line on stderr and exit code 1. */
-export function action<A extends unknown[]>(run: (...args: A) => Promise<void>) {
-  return async (...args: A) => {
-    try {
-      await run(...args);
-    } catch (error) {
-      const message = error instanceof CliError || error instanceof Error ? error.message : String(error);
-      process.stderr.write(`gridspace: ${message.split('\n')[0]}\n`);
-      process.exit(error instanceof CliError ? error.exitCode : 1);
-    }
-  };
-}
-
-/** The data folder: --data-dir of the root command, else GRIDSPACE_DATA_DIR, else ./.gridspace. */
-export const dataDir = (command: Command) => dataDirOf(command.optsWithGlobals<{ dataDir?: string }>().dataDir);
 
 export function program(): Command {
   const root = new Command('gridspace')

@@ -71,7 +71,7 @@ export function networkOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Net
       topLevel: port(env, 'GRIDSPACE_TOP_LEVEL_PORT', DEFAULT_PORTS.topLevel),
     },
     demo: {
-      customers: integer(env, 'GRIDSPACE_DEMO_CUSTOMERS', 600, 50, 1_000_000),
+      customers: integer(env, 'GRIDSPACE_DEMO_CUSTOMERS', 2000, 50, 1_000_000),
       days: integer(env, 'GRIDSPACE_DEMO_DAYS', 365, 28, 3660),
       start,
       identifiers: integer(env, 'GRIDSPACE_DEMO_IDENTIFIERS', 100, 1, 2000),
