@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { SignJWT, decodeJwt, type JWK } from 'jose';
 import { Authenticator } from './auth/auth.js';
 import { loadOrCreateDevPartners, DEMO_PREFIXES } from './auth/dev-partners.js';
-import { loadPartnersFile, type PartnerOrg } from './auth/partners.js';
+import { loadPartnersFile, parsePartners, type PartnerOrg } from './auth/partners.js';
 import { resolveConfig, type ResolverConfig } from './config.js';
 import { HandleError, RC } from './handle/errors.js';
 import { decodeHandlePath, parseHandle, parsePrefix, prefixHandle } from './handle/syntax.js';
@@ -47,7 +47,9 @@ export async function startResolverNode(overrides: Partial<ResolverConfig> = {})
   const topLevel = config.mode === 'top-level';
   parsePrefix(config.prefix, 'GRIDSPACE_RESOLVER_PREFIX');
 
-  let partners = config.partners ?? (config.partnersFile ? loadPartnersFile(config.partnersFile) : undefined);
+  let partners = config.partners
+    ?? (config.partnersFile ? loadPartnersFile(config.partnersFile) : undefined)
+    ?? (process.env.GRIDSPACE_RESOLVER_PARTNERS_JSON ? parsePartners(process.env.GRIDSPACE_RESOLVER_PARTNERS_JSON, 'GRIDSPACE_RESOLVER_PARTNERS_JSON') : undefined);
   if (!partners) {
     partners = (await loadOrCreateDevPartners(config.dataDir)).partners;
     log(`no partners configured: using dev keys of ${partners.map((p) => p.orgId).join(', ')} from ${join(config.dataDir, 'dev-partner-keys.json')}`);

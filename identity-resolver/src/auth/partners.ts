@@ -10,7 +10,13 @@ export interface PartnerOrg {
 }
 
 export function loadPartnersFile(path: string): PartnerOrg[] {
-  const parsed = JSON.parse(readFileSync(path, 'utf8')) as { orgs?: unknown };
+  return parsePartners(readFileSync(path, 'utf8'), path);
+}
+
+/** Parses `{"orgs": [{orgId, jwks: {keys}}]}` (a file's or an env var's text, named by `source`). */
+export function parsePartners(text: string, source: string): PartnerOrg[] {
+  const path = source;
+  const parsed = JSON.parse(text) as { orgs?: unknown };
   if (!Array.isArray(parsed.orgs)) throw new Error(`${path}: expected {"orgs": [{orgId, jwks}]}`);
   return parsed.orgs.map((org, i) => {
     const o = org as Partial<PartnerOrg>;
