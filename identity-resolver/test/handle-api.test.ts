@@ -56,6 +56,20 @@ for (const kind of DB_KINDS) {
       assert.ok(!after.body.values!.some((v) => v.type === 'EMAIL'), 'a replaced record loses values not sent');
     });
 
+    test('concurrent creates of one handle: exactly one 201, the others 409/101, never a 500', async () => {
+      const body = { values: [{ index: 1, type: 'URL', data: 'https://race.example' }] };
+      const answers = await Promise.all(Array.from({ length: 12 }, () => call(`${api}/88.188.1001/RACE-1?overwrite=false`, { method: 'PUT', token: t.token['tx-maker'], body })));
+      const statuses = answers.map((a) => a.status).sort();
+      assert.deepEqual(statuses, [201, ...Array(11).fill(409)]);
+      assert.ok(answers.filter((a) => a.status === 409).every((a) => a.body.responseCode === 101));
+      const batches = await Promise.all([0, 1, 2].map((n) => call(`${t.url}/api/batches`, { method: 'POST', token: t.token['tx-maker'], body: {
+        identifiers: [{ handle: `88.188.1001/RACE-B${n}`, values: body.values }, { handle: '88.188.1001/RACE-SHARED', values: body.values }],
+      } })));
+      assert.deepEqual(batches.map((b) => b.status).sort(), [201, 409, 409]);
+      const winner = batches.findIndex((b) => b.status === 201);
+      for (const n of [0, 1, 2]) assert.equal((await call(`${api}/88.188.1001/RACE-B${n}`)).status, n === winner ? 200 : 404, 'losing batches left nothing');
+    });
+
     test('unknown handle 404/100; filters type= and index= (repeatable); no match 200/200', async () => {
       const unknown = await call(`${api}/88.188.1001/NOPE`);
       assert.deepEqual([unknown.status, unknown.body.responseCode, unknown.body.handle], [404, 100, '88.188.1001/NOPE']);

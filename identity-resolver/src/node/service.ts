@@ -11,7 +11,7 @@ import { normalizeValues, type HandleValue, type AdminRef } from '../handle/valu
 import { canonicalValuesJson, leafHash, merkleRoot } from '../anchor/merkle.js';
 import type { AnchorSink, BatchAnchor } from '../anchor/port.js';
 import { BatchRow, PrefixRow, TemplateRow } from '../store/entities.js';
-import type { StoredRecord, Store, NewRecord } from '../store/store.js';
+import { isUniqueViolation, type StoredRecord, type Store, type NewRecord } from '../store/store.js';
 import { checkTemplate, itemProblem, itemText, valuesProblems, type Template } from './templates.js';
 
 export const MAX_BATCH = 2000;
@@ -226,6 +226,9 @@ export class NodeService {
       await this.store.insertRecords(m, [record], now);
       await this.store.addStats(m, day(now), { registrations: 1 });
       return { status: 201, handle };
+    }).catch((error: unknown) => {
+      if (isUniqueViolation(error)) throw new HandleError(RC.HANDLE_ALREADY_EXISTS, `handle ${handle} was created by a concurrent request`, handle);
+      throw error;
     });
     this.invalidate([handle]);
     return result;
@@ -487,6 +490,9 @@ export class NodeService {
         leaves: JSON.stringify(leaves), handles: JSON.stringify(records.map((r) => r.handle)), anchorTxId: null, anchorBlock: null, createdAt: now,
       });
       await this.store.addStats(m, day(now), { registrations: records.length, batches: 1 });
+    }).catch((error: unknown) => {
+      if (isUniqueViolation(error)) throw new HandleError(RC.HANDLE_ALREADY_EXISTS, 'batch rejected: some handles were created by a concurrent request; nothing was registered');
+      throw error;
     });
     this.invalidate(records.map((r) => r.handle));
     this.anchorLater({ batchId, prefix, merkleRoot: root, count: records.length, ownerOrg, registeredAt: now });

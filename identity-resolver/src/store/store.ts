@@ -27,6 +27,13 @@ export interface NewRecord {
 
 const INSERT_CHUNK = 400;
 
+/** A primary-key clash: two writers created the same handle at once (PostgreSQL runs them in parallel). */
+export function isUniqueViolation(error: unknown): boolean {
+  const e = error as { code?: string; driverError?: { code?: string } };
+  const code = e?.driverError?.code ?? e?.code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE';
+}
+
 function toRecord(row: HandleRecordRow): StoredRecord {
   return { ...row, values: JSON.parse(row.values) as HandleValue[] };
 }
@@ -149,12 +156,15 @@ export class Store {
   }
 
   // Daily statistics
+  /** Atomic increments (an upsert), so concurrent registrations on PostgreSQL never clash. */
   async addStats(manager: EntityManager, day: string, increments: Record<string, number>): Promise<void> {
     for (const [metric, by] of Object.entries(increments)) {
       if (by === 0) continue;
-      const row = await manager.findOneBy(DailyStatRow, { day, metric });
-      if (row) await manager.update(DailyStatRow, { day, metric }, { count: row.count + by });
-      else await manager.insert(DailyStatRow, { day, metric, count: by });
+      await manager.query(
+        `INSERT INTO "daily_stats" ("day", "metric", "count") VALUES (${this.param(1)}, ${this.param(2)}, ${this.param(3)}) ` +
+          `ON CONFLICT ("day", "metric") DO UPDATE SET "count" = "daily_stats"."count" + excluded."count"`,
+        [day, metric, by],
+      );
     }
   }
   async statsOf(day: string): Promise<Record<string, number>> {
