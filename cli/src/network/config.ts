@@ -35,6 +35,8 @@ export interface NetworkOptions {
   demo: DemoSize;
   /** GraphiQL on the gateway. */
   development: boolean;
+  /** Largest operation cost the gateway admits: a page of 5,000 index cells costs about 160,000. */
+  maxCost: number;
   /** How often the gateway checks subgraph schemas (ms). */
   recomposeIntervalMs: number;
   log: (line: string) => void;
@@ -77,6 +79,7 @@ export function networkOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Net
       identifiers: integer(env, 'GRIDSPACE_DEMO_IDENTIFIERS', 100, 1, 2000),
     },
     development: (env.GRIDSPACE_GATEWAY_DEV ?? '1') === '1',
+    maxCost: integer(env, 'GRIDSPACE_GATEWAY_MAX_COST', 250_000, 1, 1e9),
     recomposeIntervalMs: integer(env, 'GRIDSPACE_GATEWAY_RECOMPOSE_MS', 10_000, 0, 86_400_000),
     log: (line) => console.log(`gridspace: ${line}`),
   };

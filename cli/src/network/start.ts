@@ -27,6 +27,8 @@ export interface RunningNetwork {
   partners: DevPartners;
   resolver: ResolverNode;
   seeded: { now: boolean; marker: SeedMarker };
+  /** Sends the gateway's queued usage receipts to the ledger now. */
+  flushReceipts(): Promise<void>;
   /** Recomputes the indices now (the network also notices new imports by itself). */
   refreshIndices(): Promise<void>;
   stop(): Promise<void>;
@@ -163,6 +165,7 @@ export async function startNetwork(options: NetworkOptions, settings: { quiet?: 
       ],
       grantKeyFile: join(dataDir, 'gateway', 'grant-key.json'),
       recomposeIntervalMs: options.recomposeIntervalMs,
+      limits: { maxCost: options.maxCost },
       development: options.development,
       ...(settings.quiet ? { logger: silentLogger } : {}),
     });
@@ -178,6 +181,7 @@ export async function startNetwork(options: NetworkOptions, settings: { quiet?: 
       resolver,
       seeded: { now: seeded.seededNow, marker: seeded.marker },
       refreshIndices: () => energy.refresh(),
+      flushReceipts: () => gateway.flushReceipts(),
       stop: stopAll,
     };
   } catch (error) {
