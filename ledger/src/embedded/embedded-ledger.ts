@@ -62,6 +62,19 @@ const ChaincodeFromContract = require('fabric-shim/lib/contract-spi/chaincodefro
 
 export type ContractClass = new (...args: never[]) => unknown;
 
+/** 24-byte proposal nonces, cut from a pool of randomness refilled 64 KiB at a time. */
+const NONCE_BYTES = 24;
+let noncePool = Buffer.alloc(0);
+let noncePoolOffset = 0;
+function nextNonce(): Buffer {
+  if (noncePoolOffset + NONCE_BYTES > noncePool.length) {
+    noncePool = randomBytes(NONCE_BYTES * 2730);
+    noncePoolOffset = 0;
+  }
+  noncePoolOffset += NONCE_BYTES;
+  return noncePool.subarray(noncePoolOffset - NONCE_BYTES, noncePoolOffset);
+}
+
 /** The Gridspace contracts, loaded when first needed so tests can run the ledger on other contracts. */
 async function loadGridspaceContracts(): Promise<ContractClass[]> {
   const chaincodePackage = '@gridspace/chaincode';
@@ -187,7 +200,7 @@ export class EmbeddedLedger implements Ledger {
     if (!identity) throw new LedgerError('UNKNOWN_IDENTITY', `no enrolled identity named ${JSON.stringify(request.identity)}`);
     if (typeof request.fn !== 'string' || request.fn.length === 0) throw new LedgerError('INVALID_ARGUMENT', 'fn: must name a transaction function');
     const idBytes = Buffer.from(identity.certificatePem);
-    const nonce = randomBytes(24);
+    const nonce = nextNonce();
     // A transaction id as Fabric derives it: SHA-256 of nonce and creator.
     const txId = sha256Hex(Buffer.concat([nonce, Buffer.from(identity.mspId), idBytes]));
     const transient = new Map<string, Uint8Array>(Object.entries(request.transient ?? {})
