@@ -18,6 +18,8 @@ export interface GatewayConfig {
   port?: number;
   /** Subgraphs from configuration (composed first); partner subgraphs come from the registry. */
   subgraphs: SubgraphSource[];
+  /** Serve this ready federation v2 supergraph SDL instead of composing `subgraphs` (which may be empty). */
+  supergraphSdl?: string;
   /** The partner registry, or a function returning the current one (reloads take effect at once). */
   registry: PartnerRegistry | (() => PartnerRegistry);
   /** The ledger: agreements, usage, events, and receipts submitted as provider identities. */

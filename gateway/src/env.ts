@@ -43,7 +43,8 @@ export function watchedRegistry(path: string): () => PartnerRegistry {
  * GRIDSPACE_GATEWAY_AUDIENCE, GRIDSPACE_GATEWAY_ENFORCEMENT (on|off), GRIDSPACE_GATEWAY_GRANT_KEY
  * (key file), GRIDSPACE_GATEWAY_RECOMPOSE_MS, GRIDSPACE_GATEWAY_MAX_DEPTH / _MAX_TOKENS /
  * _MAX_ALIASES / _MAX_COST, GRIDSPACE_GATEWAY_RATE_PER_SECOND (0 = off) and _RATE_BURST,
- * GRIDSPACE_GATEWAY_PERSISTED_DOCUMENTS (JSON file {id: query}), GRIDSPACE_GATEWAY_DEV (1: GraphiQL).
+ * GRIDSPACE_GATEWAY_PERSISTED_DOCUMENTS (JSON file {id: query}), GRIDSPACE_GATEWAY_DEV (1: GraphiQL),
+ * GRIDSPACE_SUPERGRAPH (a ready supergraph SDL file, served instead of composing).
  */
 export function gatewayConfigFromEnv(ledger: Ledger, env: NodeJS.ProcessEnv = process.env, given: Partial<GatewayConfig> = {}): GatewayConfig {
   const subgraphs = (env.GRIDSPACE_SUBGRAPHS ?? DEFAULT_SUBGRAPHS)
@@ -69,8 +70,18 @@ export function gatewayConfigFromEnv(ledger: Ledger, env: NodeJS.ProcessEnv = pr
       throw new Error(`GRIDSPACE_GATEWAY_PERSISTED_DOCUMENTS: ${documentsPath} must be a JSON object {documentId: query} (${(error as Error).message})`);
     }
   }
+  const supergraphPath = env.GRIDSPACE_SUPERGRAPH;
+  let supergraphSdl: string | undefined;
+  if (supergraphPath) {
+    try {
+      supergraphSdl = readFileSync(supergraphPath, 'utf8');
+    } catch (error) {
+      throw new Error(`GRIDSPACE_SUPERGRAPH: cannot read ${supergraphPath} (${(error as Error).message})`);
+    }
+  }
   return {
     host: env.GRIDSPACE_GATEWAY_HOST ?? '127.0.0.1',
+    ...(supergraphSdl ? { supergraphSdl } : {}),
     port: integer(env, 'GRIDSPACE_GATEWAY_PORT', 4000),
     subgraphs,
     registry: registryPath ? watchedRegistry(registryPath) : given.registry!,

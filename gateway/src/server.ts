@@ -22,6 +22,7 @@ import { OrgRateLimiter } from './protection/rate-limit.js';
 import { ReceiptQueue } from './receipts/receipt-queue.js';
 
 export const PURPOSE_HEADER = 'x-gridspace-purpose';
+const ALL_SUBGRAPHS = '*';
 
 export interface RunningGateway {
   /** The GraphQL endpoint, e.g. http://127.0.0.1:4000/graphql. */
@@ -118,18 +119,25 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     for (const s of next.status) metrics.subgraphs.inc({ state: s.state });
     for (const s of next.status.filter((x) => x.state !== 'composed')) log('warn', 'subgraph left out of the supergraph', { subgraph: s.name, state: s.state, reason: 'reason' in s ? s.reason : undefined });
   };
-  applyComposition(await compose(sources()));
+  // A ready supergraph (e.g. from a file) is served as given; its data product markings come
+  // from the composed @dataProduct directive, and grants go to every subgraph.
+  const fixed = config.supergraphSdl;
+  const composeNow = async () =>
+    fixed
+      ? { supergraphSdl: fixed, subgraphs: new Map([[ALL_SUBGRAPHS, parse(fixed)]]), status: [], composedAt: new Date().toISOString(), hashes: new Map<string, string>() }
+      : compose(sources());
+  applyComposition(await composeNow());
   // Assigned once the runtime exists; recompose may run before (then there is nothing to invalidate).
   const live: { runtime?: GatewayRuntime } = {};
   const recompose = async (): Promise<Composition> => {
-    applyComposition(await compose(sources()));
+    applyComposition(await composeNow());
     live.runtime?.invalidateUnifiedGraph();
     log('info', 'supergraph recomposed', { subgraphs: composition.status.map((s) => `${s.name}:${s.state}`) });
     return composition;
   };
   let recomposing = false;
   const watcher =
-    (config.recomposeIntervalMs ?? 10_000) > 0
+    (config.recomposeIntervalMs ?? 10_000) > 0 && !fixed
       ? setInterval(async () => {
           if (recomposing) return;
           recomposing = true;
@@ -327,7 +335,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
         return {
           authorization: request.headers.get('authorization'),
           'x-request-id': state?.id,
-          [GRANT_HEADER]: state?.grants.get(subgraphName)?.join(','),
+          [GRANT_HEADER]: (state?.grants.get(subgraphName) ?? state?.grants.get(ALL_SUBGRAPHS))?.join(','),
         };
       },
     },

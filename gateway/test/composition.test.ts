@@ -4,6 +4,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { compose, silentLogger, startGateway } from '../src/index.js';
+import { negotiate, policy } from './support/agreements.js';
+import { INDICES } from './support/indices-subgraph.js';
 import { startPartnerSubgraph, type RunningPartnerSubgraph } from './support/partner-subgraph.js';
 import { startTestNetwork, type TestNetwork } from './support/network.js';
 
@@ -83,5 +86,30 @@ describe('composition', () => {
     const response = await net.query('gd-grid', '{ tracedIdentifier(handle: "88.188.1001/TX1") { datasheet { coolingClass } } }');
     assert.equal(response.errors, undefined, JSON.stringify(response.errors));
     assert.deepEqual(response.data, { tracedIdentifier: { datasheet: { coolingClass: 'ONAN' } } });
+  });
+
+  it('serves a ready supergraph SDL, enforcing the data products marked in it', async () => {
+    const { supergraphSdl } = await compose([
+      { name: 'ledger', url: net.ledgerSubgraphUrl },
+      { name: 'energy', url: net.indices.url },
+    ]);
+    const gateway = await startGateway({ port: 0, ledger: net.ledger, registry: net.partners.registry, subgraphs: [], supergraphSdl, grantKeyFile: net.grantKeyFile, rateLimit: false, logger: silentLogger });
+    try {
+      const call = async (org: string, purpose?: string) => {
+        const response = await fetch(gateway.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${await net.token(org)}`, ...(purpose ? { 'x-gridspace-purpose': purpose } : {}) },
+          body: JSON.stringify({ query: '{ electricityIndices(query: { periodKind: MONTH, regionLevels: [CITY] }) { regionLevel } }' }),
+        });
+        return (await response.json()) as { data?: { electricityIndices: unknown[] } | null; errors?: Array<{ extensions?: { code?: string } }> };
+      };
+      assert.equal((await call('gd-drc', 'macro-economic-monitoring')).errors?.[0]?.extensions?.code, 'NO_AGREEMENT');
+      await negotiate(net.ledger, { consumer: 'gd-drc', dataProductId: INDICES, policy: policy(INDICES) });
+      const allowed = await call('gd-drc', 'macro-economic-monitoring');
+      assert.equal(allowed.errors, undefined, JSON.stringify(allowed.errors));
+      assert.equal(allowed.data?.electricityIndices.length, 2, 'the grant reached the subgraph');
+    } finally {
+      await gateway.close();
+    }
   });
 });

@@ -16,6 +16,8 @@ export interface TestNetwork {
   gateway: RunningGateway;
   indices: RunningIndicesSubgraph;
   ledgerSubgraphUrl: string;
+  /** The gateway's grant signing key (another gateway started with it is trusted by the subgraphs). */
+  grantKeyFile: string;
   token(org: string, options?: DevTokenOptions): Promise<string>;
   /** POSTs a GraphQL request to the gateway as `org` (or anonymously with `null`). */
   query(org: string | null, query: string, options?: { variables?: Record<string, unknown>; purpose?: string; headers?: Record<string, string>; tokenOptions?: DevTokenOptions }): Promise<GraphQLResponse>;
@@ -65,6 +67,7 @@ export async function startTestNetwork(overrides: Partial<GatewayConfig> = {}, o
       { name: 'energy', url: indices.url },
     ],
     recomposeIntervalMs: 0,
+    grantKeyFile: join(dir, 'grant-key.jwk.json'),
     receipts: { intervalMs: 50 },
     rateLimit: false,
     logger: process.env.GRIDSPACE_TEST_LOGS ? undefined : silentLogger,
@@ -79,6 +82,7 @@ export async function startTestNetwork(overrides: Partial<GatewayConfig> = {}, o
     gateway: running,
     indices,
     ledgerSubgraphUrl: ledgerSubgraph.url,
+    grantKeyFile: join(dir, 'grant-key.jwk.json'),
     token,
     submit,
     async query(org, query, options = {}) {

@@ -1,0 +1,70 @@
+// The usage receipt queue against a real embedded ledger: batches recorded as the provider's
+// identity, and a batch the ledger refuses retried receipt by receipt so good receipts still land.
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { DEV_ORGS, EmbeddedLedger } from '@gridspace/ledger';
+import { ReceiptQueue, type QueuedReceipt } from '../src/receipts/receipt-queue.js';
+import { negotiate, policy } from './support/agreements.js';
+import { INDICES } from './support/indices-subgraph.js';
+
+describe('usage receipt queue', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gridspace-receipts-'));
+  let ledger: EmbeddedLedger;
+  let agreementId: string;
+
+  before(async () => {
+    ledger = await EmbeddedLedger.open({ dataDir: dir });
+    for (const o of DEV_ORGS) {
+      const record = JSON.stringify({ id: o.orgId, name: o.name, mspId: o.mspId, type: o.type, jurisdiction: o.jurisdiction });
+      await ledger.submit({ identity: 'operator', fn: o.type === 'grid-operator' ? 'Organizations:Bootstrap' : 'Organizations:Register', args: [record] });
+    }
+    await ledger.submit({
+      identity: 'operator',
+      fn: 'Catalog:Publish',
+      args: [JSON.stringify({ id: INDICES, version: '1.0.0', title: INDICES, provider: 'gd-grid', graphqlCoordinates: ['Query.electricityIndices'], offers: [{ id: 'standard', policy: policy(INDICES) }] })],
+    });
+    agreementId = await negotiate(ledger, { consumer: 'gd-drc', dataProductId: INDICES, policy: policy(INDICES, [{ leftOperand: 'count', operator: 'lteq', rightOperand: 3, period: 'month' }]) });
+  });
+  after(async () => {
+    await ledger?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const item = (agreement: string, n: number): QueuedReceipt => ({
+    identity: 'operator',
+    reservation: { agreementId: agreement, keys: [`${agreement}|month|x`] },
+    receipt: { id: `rcpt-test-${n}-${randomBytes(4).toString('hex')}`, agreementId: agreement, dataProductId: INDICES, queryHash: randomBytes(32).toString('hex'), rows: n, releasedAt: new Date().toISOString() },
+  });
+
+  it('records good receipts and reports the ones the ledger refuses', async () => {
+    const settled: Array<{ id: string; recorded: boolean; error?: string }> = [];
+    const queue = new ReceiptQueue({ ledger, intervalMs: 10_000, onSettled: (i, recorded, error) => settled.push({ id: i.receipt.id, recorded, error: error?.message }) });
+    const good = [item(agreementId, 1), item(agreementId, 2)];
+    const unknown = item('agr-does-not-exist', 3);
+    for (const i of [good[0]!, unknown, good[1]!]) queue.add(i);
+    assert.equal(queue.inFlight, 3);
+    await queue.flush();
+    assert.equal(queue.inFlight, 0);
+    assert.deepEqual(settled.filter((s) => s.recorded).map((s) => s.id).sort(), good.map((g) => g.receipt.id).sort());
+    const failed = settled.find((s) => !s.recorded)!;
+    assert.equal(failed.id, unknown.receipt.id);
+    assert.match(failed.error!, /NOT_FOUND: agreement agr-does-not-exist/);
+
+    const usage = JSON.parse(await ledger.evaluate({ identity: 'operator', fn: 'Usage:InPeriod', args: [agreementId, 'month', ''] })) as { count: number; receipts: Array<{ provider: string }> };
+    assert.equal(usage.count, 2);
+    assert.ok(usage.receipts.every((r) => r.provider === 'gd-grid'));
+  });
+
+  it('never records past the quota: the ledger refuses the receipt that would exceed it', async () => {
+    const settled: boolean[] = [];
+    const queue = new ReceiptQueue({ ledger, intervalMs: 10_000, onSettled: (_i, recorded) => settled.push(recorded) });
+    queue.add(item(agreementId, 4));
+    queue.add(item(agreementId, 5));
+    await queue.flush();
+    assert.deepEqual(settled.sort(), [false, true], 'the third release of the month is recorded, the fourth refused');
+  });
+});
