@@ -3,7 +3,8 @@
 //   cached    resolution of identifiers held in the node's cache,
 //   uncached  resolution from the store (the node started with its cache off),
 //   batch     registration of 2,000-identifier batches on SQLite (identifiers per second).
-// Servers run in a child process (this program with `serve-*`), the load in this one. Every
+// Servers run in child processes (this program with `serve-*`), the load in this one, the three
+// resolution cases in one-second turns so a shared machine loads each alike. Every
 // answer is checked (status, JSON, the handle asked for). Prints one JSON line last and writes
 // bench/results/resolver.json at the repository root.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -18,7 +19,8 @@ import { partnerToken, startResolverNode, type DevPartnerKeysShape } from './sha
 const CONCURRENCY = 64;
 const IDENTIFIERS = 10_000;
 const BATCH = 2_000;
-const SECONDS = Number(process.env.RESOLVER_BENCH_SECONDS ?? 5);
+/** Seconds measured per case, in one-second turns. */
+const SECONDS = Number(process.env.RESOLVER_BENCH_SECONDS ?? 6);
 const self = fileURLToPath(import.meta.url);
 const repoRoot = join(dirname(self), '..', '..', '..');
 
@@ -49,7 +51,7 @@ function startChild(args: string[]): Promise<{ child: ChildProcess; url: string 
       out += chunk.toString();
       const match = /READY (\S+)/.exec(out);
       if (match) {
-        running = child;
+        running.add(child);
         resolve({ child, url: match[1]! });
       }
     });
@@ -79,40 +81,50 @@ function send(url: URL, path: string, method = 'GET', headers: Record<string, st
 }
 
 interface Run { rps: number; p50: number; p99: number; requests: number }
+type Pick = (i: number) => { path: string; check: (status: number, json: Record<string, unknown>) => boolean };
 
-/** `pick(i)` gives the i-th request's path and the check its answer must pass. */
-async function load(base: string, pick: (i: number) => { path: string; check: (status: number, json: Record<string, unknown>) => boolean }): Promise<Run> {
-  const url = new URL(base);
-  let next = 0;
-  const latencies: number[] = [];
-  const worker = async (until: number, record: boolean) => {
-    while (performance.now() < until) {
-      const { path, check } = pick(next++);
-      const started = performance.now();
-      const { status, text } = await send(url, path);
-      const took = performance.now() - started;
-      if (!check(status, JSON.parse(text) as Record<string, unknown>)) throw new Error(`wrong answer for ${path}: ${status} ${text.slice(0, 200)}`);
-      if (record) latencies.push(took);
-    }
-  };
-  await Promise.all(Array.from({ length: CONCURRENCY }, () => worker(performance.now() + 500, false)));
-  const start = performance.now();
-  await Promise.all(Array.from({ length: CONCURRENCY }, () => worker(start + SECONDS * 1000, true)));
-  const elapsed = (performance.now() - start) / 1000;
-  latencies.sort((a, b) => a - b);
-  const at = (p: number) => round(latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!, 2);
-  return { rps: Math.round(latencies.length / elapsed), p50: at(0.5), p99: at(0.99), requests: latencies.length };
+/** One case's measurements, gathered over several slices of time. */
+class Case {
+  readonly latencies: number[] = [];
+  seconds = 0;
+  private next = 0;
+  constructor(readonly base: string, readonly pick: Pick) {}
+
+  /** Runs the case for `ms` with CONCURRENCY requests in flight; `record` false is a warm-up. */
+  async slice(ms: number, record = true): Promise<void> {
+    const url = new URL(this.base);
+    const until = performance.now() + ms;
+    const worker = async () => {
+      while (performance.now() < until) {
+        const { path, check } = this.pick(this.next++);
+        const started = performance.now();
+        const { status, text } = await send(url, path);
+        const took = performance.now() - started;
+        if (!check(status, JSON.parse(text) as Record<string, unknown>)) throw new Error(`wrong answer for ${path}: ${status} ${text.slice(0, 200)}`);
+        if (record) this.latencies.push(took);
+      }
+    };
+    const started = performance.now();
+    await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+    if (record) this.seconds += (performance.now() - started) / 1000;
+  }
+
+  result(): Run {
+    this.latencies.sort((a, b) => a - b);
+    const at = (p: number) => round(this.latencies[Math.min(this.latencies.length - 1, Math.floor(p * this.latencies.length))]!, 2);
+    return { rps: Math.round(this.latencies.length / this.seconds), p50: at(0.5), p99: at(0.99), requests: this.latencies.length };
+  }
 }
 
 const round = (v: number, d = 1) => Number(v.toFixed(d));
 
-let running: ChildProcess | undefined;
+const running = new Set<ChildProcess>();
 
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'resolver-bench-'));
   try {
     // Register the identifiers (measured: batch registration).
-    let server = await startChild(['serve-node', dataDir, '100000']);
+    const server = await startChild(['serve-node', dataDir, '100000']);
     const keys = JSON.parse(readFileSync(join(dataDir, 'dev-partner-keys.json'), 'utf8')) as DevPartnerKeysShape;
     const operator = await partnerToken('gd-grid', keys.privateJwks['gd-grid']!);
     const supplier = await partnerToken('tx-maker', keys.privateJwks['tx-maker']!);
@@ -158,44 +170,36 @@ async function main(): Promise<void> {
       const handle = handleOf(Math.floor(Math.random() * IDENTIFIERS));
       return { path: `/api/handles/${handle}`, check: (status: number, j: Record<string, unknown>) => status === 200 && j.responseCode === 1 && j.handle === handle && Array.isArray(j.values) && j.values.length === valuesPerRecord };
     };
-    // Warm the cache with every identifier, so this case measures resolution from the cache.
+    // Warm the cache with every identifier, so that case measures resolution from the cache.
     for (let i = 0; i < IDENTIFIERS; i += CONCURRENCY) {
       await Promise.all(Array.from({ length: Math.min(CONCURRENCY, IDENTIFIERS - i) }, (_, k) => send(base, `/api/handles/${handleOf(i + k)}`)));
     }
-    const cached = await load(server.url, resolvePick);
-    await stopChild(server.child);
-
-    // Ceiling: a bare node:http server with a fixed body of the same size. The machine may be
-    // shared, so it runs between the node cases and again at the end; the higher figure counts.
+    // The same store with the node's cache off, and the ceiling: a bare node:http server answering
+    // a fixed body of the same size. All three run side by side and are measured in turns of one
+    // second, so a machine shared with other work loads every case alike.
+    const uncachedServer = await startChild(['serve-node', dataDir, '0']);
     const bodyFile = join(dataDir, 'body.json');
     writeFileSync(bodyFile, sample.text);
-    const ceilingPick = (i: number) => ({ path: `/api/handles/${handleOf(i % IDENTIFIERS)}`, check: (status: number, j: Record<string, unknown>) => status === 200 && j.responseCode === 1 });
-    const measureCeiling = async () => {
-      const bare = await startChild(['serve-bare', bodyFile, '0']);
-      const run = await load(bare.url, ceilingPick);
-      await stopChild(bare.child);
-      return run;
-    };
-    const ceilingFirst = await measureCeiling();
-
-    // Uncached: the same store, the node's cache off.
-    server = await startChild(['serve-node', dataDir, '0']);
-    const uncached = await load(server.url, resolvePick);
-    await stopChild(server.child);
-    const ceilingSecond = await measureCeiling();
-    const ceiling = ceilingFirst.rps >= ceilingSecond.rps ? ceilingFirst : ceilingSecond;
-
+    const bareServer = await startChild(['serve-bare', bodyFile, '0']);
+    const ceilingPick: Pick = (i) => ({ path: `/api/handles/${handleOf(i % IDENTIFIERS)}`, check: (status, j) => status === 200 && j.responseCode === 1 });
+    const cases = { ceiling: new Case(bareServer.url, ceilingPick), cached: new Case(server.url, resolvePick), uncached: new Case(uncachedServer.url, resolvePick) };
+    for (const c of Object.values(cases)) await c.slice(500, false);
+    for (let turn = 0; turn < SECONDS; turn++) for (const c of Object.values(cases)) await c.slice(1000);
+    for (const child of [server.child, uncachedServer.child, bareServer.child]) await stopChild(child);
+    const ceiling = cases.ceiling.result();
+    const cached = cases.cached.result();
+    const uncached = cases.uncached.result();
     const cachedRatio = round(cached.rps / ceiling.rps, 3);
     const uncachedRatio = round(uncached.rps / ceiling.rps, 3);
     batchLatencies.sort((a, b) => a - b);
     const metrics = {
       // The machine's load while measuring: on a shared machine the ratios are what compare.
       load_average_1m: round(loadavg()[0]!, 2), cpus: cpus().length,
-      concurrency: CONCURRENCY, seconds: SECONDS, identifiers: IDENTIFIERS, answerBytes: Buffer.byteLength(sample.text),
-      ceiling_rps: ceiling.rps, ceiling_runs_rps: [ceilingFirst.rps, ceilingSecond.rps], ceiling_p50_ms: ceiling.p50, ceiling_p99_ms: ceiling.p99,
+      concurrency: CONCURRENCY, seconds_per_case: SECONDS, identifiers: IDENTIFIERS, answerBytes: Buffer.byteLength(sample.text),
+      ceiling_rps: ceiling.rps, ceiling_p50_ms: ceiling.p50, ceiling_p99_ms: ceiling.p99,
       cached_rps: cached.rps, cached_p50_ms: cached.p50, cached_p99_ms: cached.p99, cached_ratio: cachedRatio,
       uncached_rps: uncached.rps, uncached_p50_ms: uncached.p50, uncached_p99_ms: uncached.p99, uncached_ratio: uncachedRatio,
-      batch_identifiers_per_s: batchRate, batch_fastest_identifiers_per_s: Math.round(BATCH / (batchLatencies[0]! / 1000)), batch_size: BATCH, batch_p99_ms: round(batchLatencies[batchLatencies.length - 1]!, 1), store: 'sqlite',
+      batch_identifiers_per_s: batchRate, batches_in_flight: 2, batch_size: BATCH, batch_p99_ms: round(batchLatencies[batchLatencies.length - 1]!, 1), store: 'sqlite',
     };
     const targets = [
       { name: 'cached resolution / ceiling', value: cachedRatio, min: 0.6 },
@@ -208,7 +212,7 @@ async function main(): Promise<void> {
     writeFileSync(join(results, 'resolver.json'), `${line}\n`);
     console.log(line);
   } finally {
-    if (running && running.exitCode === null) running.kill('SIGKILL');
+    for (const child of running) if (child.exitCode === null) child.kill('SIGKILL');
     agent.destroy();
     rmSync(dataDir, { recursive: true, force: true });
   }
