@@ -113,3 +113,31 @@ describe('hierarchy: top-level node and two second-level nodes', () => {
     assert.deepEqual([refused.status, refused.body.responseCode], [401, 402]);
   });
 });
+
+describe('hierarchy: applications wait for the top-level operator when auto-approval is off', () => {
+  test('pending until the operator approves; then the second-level node gets its certificate', async () => {
+    const top = await startTestNode('sqlite', { mode: 'top-level', prefix: '88', seedDemo: false, autoApprove: false });
+    const sln = await startTestNode('sqlite', { prefix: '88.177', topLevelUrl: top.url, rootJwk: top.node.key.publicJwk });
+    try {
+      assert.equal(sln.node.certificate(), undefined);
+      assert.equal(await sln.node.applyToTopLevel(), 'pending');
+      const pending = (await call(`${top.url}/api/handles/0.NA/88.177`));
+      assert.equal(pending.status, 404, 'nothing is published before approval');
+      const { body } = await call(`${top.url}/api/applications`, { method: 'POST', body: { application: 'not-a-jwt' } });
+      assert.match(String(body.message), /signature does not verify/);
+      // The operator (gd-grid on the top-level node) approves the pending application.
+      const list = await top.node.service.store.applications().find();
+      assert.equal(list.length, 1, 're-applying does not pile up applications');
+      const refused = await call(`${top.url}/api/applications/${list[0]!.id}/approve`, { method: 'POST', token: top.token['tx-maker'] });
+      assert.equal(refused.status, 403);
+      const approved = await call(`${top.url}/api/applications/${list[0]!.id}/approve`, { method: 'POST', token: top.token['gd-grid'] });
+      assert.equal(approved.body.status, 'approved');
+      assert.equal(await sln.node.applyToTopLevel(), 'approved');
+      assert.equal(sln.node.certificate(), approved.body.certificate);
+      assert.equal((await call(`${top.url}/api/handles/0.NA/88.177`)).status, 200);
+    } finally {
+      await sln.close();
+      await top.close();
+    }
+  });
+});

@@ -51,6 +51,8 @@ export class TopLevelNode {
       if (approved.jwk === JSON.stringify(jwk) && approved.site === claims.site) return { id: approved.id, prefix, status: 'approved', certificate: approved.certificate ?? undefined };
       throw new HandleError(RC.HANDLE_ALREADY_EXISTS, `prefix ${prefix} is already certified to another key or site`, prefixHandle(prefix));
     }
+    const pending = await repo.findOneBy({ prefix, status: 'pending', jwk: JSON.stringify(jwk), site: claims.site });
+    if (pending) return { id: pending.id, prefix, status: 'pending' };
     const row = Object.assign(new ApplicationRow(), { id: randomUUID(), prefix, site: claims.site, jwk: JSON.stringify(jwk), status: 'pending' as const, certificate: null, createdAt: new Date().toISOString() });
     await repo.insert(row);
     if (!this.autoApprove) return { id: row.id, prefix, status: 'pending' };
