@@ -30,7 +30,7 @@ import { INDICES } from '../test/support/indices-subgraph.js';
 import { CONCURRENCY, type LoadRequest, type LoadResult } from './gateway-threads.js';
 
 const REQUESTS_PER_ROUND = Number(process.env.GATEWAY_BENCH_REQUESTS ?? 1500);
-const ROUNDS = 2;
+const ROUNDS = Number(process.env.GATEWAY_BENCH_ROUNDS ?? 2);
 const THREADS = new URL('./gateway-threads.js', import.meta.url);
 
 interface Peer {

@@ -192,4 +192,22 @@ describe('gateway rate limits and persisted documents', () => {
       await net.close();
     }
   });
+
+  it('shows GraphiQL to a browser in development only', async () => {
+    const dev = await startTestNetwork({ development: true });
+    try {
+      const page = await fetch(dev.gateway.url, { headers: { accept: 'text/html' } });
+      assert.match(page.headers.get('content-type') ?? '', /text\/html/);
+      assert.match(await page.text(), /GraphiQL/i);
+    } finally {
+      await dev.close();
+    }
+    const production = await startTestNetwork();
+    try {
+      const page = await fetch(production.gateway.url, { headers: { accept: 'text/html' } });
+      assert.doesNotMatch(page.headers.get('content-type') ?? '', /text\/html/);
+    } finally {
+      await production.close();
+    }
+  });
 });

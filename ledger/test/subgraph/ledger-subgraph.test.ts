@@ -161,4 +161,17 @@ describe('ledger subgraph', () => {
     const sdl = await ok('gd-grid', '{ _service { sdl } }');
     assert.match(sdl._service.sdl, /type Identifier\s+@key\(fields: "handle"\)/);
   });
+
+  it('serves the trace of an identifier: events, state and provenance', async () => {
+    const handle = '88.188.1001/TX2026-000042';
+    await ledger.submit({ identity: 'operator', fn: 'Organizations:AssignPrefix', args: ['88.188.1001', 'tx-maker'] });
+    const event = { type: 'ObjectEvent', action: 'ADD', eventTime: new Date().toISOString(), eventTimeZoneOffset: '+08:00', epcList: [`info:hdl/${handle}`], bizStep: 'commissioning', disposition: 'active' };
+    await ledger.submit({ identity: 'supplier', fn: 'Traceability:RecordEvent', args: [JSON.stringify(event)] });
+    const data = await ok('gd-grid', 'query($h: String!) { trace(handle: $h) { events { type bizStep recordedBy objects } state { owner custodian commissioned } provenance(depth: 1) { root objects { id } } } }', { h: handle });
+    assert.equal(data.trace.events.length, 1);
+    assert.match(data.trace.events[0].bizStep, /commissioning/);
+    assert.equal(data.trace.events[0].recordedBy, 'tx-maker');
+    assert.deepEqual(data.trace.state, { owner: 'tx-maker', custodian: 'tx-maker', commissioned: true });
+    assert.deepEqual(data.trace.provenance, { root: handle, objects: [{ id: handle }] });
+  });
 });
