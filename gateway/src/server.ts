@@ -6,7 +6,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createGatewayRuntime, type GatewayPlugin, type GatewayRuntime } from '@graphql-hive/gateway-runtime';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
-import { GraphQLError, parse, print, type ExecutionResult } from 'graphql';
+import { GraphQLError, parse, print, type DocumentNode, type ExecutionResult } from 'graphql';
 import { decodeJwt } from 'jose';
 import { createTokenVerifier, AuthenticationError, PartnerRegistry, type Principal } from '@gridspace/partners';
 import { FINEST_AGGREGATION } from '@gridspace/schemas';
@@ -215,6 +215,14 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     },
   };
 
+  // The normalized text of a document, once per parsed document (the parse cache hands out the same one).
+  const printed = new WeakMap<DocumentNode, string>();
+  const printedOf = (document: DocumentNode): string => {
+    let text = printed.get(document);
+    if (text === undefined) printed.set(document, (text = print(document)));
+    return text;
+  };
+
   const enforcementPlugin: GatewayPlugin = {
     async onExecute({ args, setResultAndStopExecution }) {
       const request = (args.contextValue as { request: Request }).request;
@@ -258,7 +266,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
         else if (decision.admitted) await addGrant(state, t, { provider: decision.provider, agreementId: decision.agreementId, purpose: decision.purpose, scope: decision.scope });
       }
       const queryHash = createHash('sha256')
-        .update(print(args.document))
+        .update(printedOf(args.document))
         .update(JSON.stringify(args.variableValues ?? {}))
         .digest('hex');
       return {
