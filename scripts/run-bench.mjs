@@ -9,6 +9,8 @@ const benchmarks = {
   'ledger-embedded': 'bench/dist/src/ledger-embedded.js',
   indices: 'data-products/dist/bench/indices.js',
   'ledger-fabric': 'network/bench/ledger-fabric.mjs',
+  resolver: 'identity-resolver/dist/bench/resolver.js',
+  gateway: 'gateway/dist/bench/gateway.js',
 };
 
 const names = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(benchmarks);
