@@ -26,7 +26,7 @@ interface Case {
   expect: Expectation;
 }
 
-describe('authorization matrix', () => {
+describe('authorization matrix', { timeout: 120_000 }, () => {
   let net: TestNetwork;
   const agreements: Record<string, string> = {};
   let expiresAt = 0;

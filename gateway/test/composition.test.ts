@@ -34,7 +34,7 @@ interface Status {
   subgraphs: Array<{ name: string; state: string; reason?: string; hash?: string }>;
 }
 
-describe('composition', () => {
+describe('composition', { timeout: 120_000 }, () => {
   let net: TestNetwork;
   let datasheet: RunningPartnerSubgraph;
   let broken: RunningPartnerSubgraph;

@@ -11,7 +11,7 @@ import { ReceiptQueue, type QueuedReceipt } from '../src/receipts/receipt-queue.
 import { negotiate, policy } from './support/agreements.js';
 import { INDICES } from './support/indices-subgraph.js';
 
-describe('usage receipt queue', () => {
+describe('usage receipt queue', { timeout: 120_000 }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'gridspace-receipts-'));
   let ledger: EmbeddedLedger;
   let agreementId: string;

@@ -20,7 +20,7 @@ async function post(url: string, body: unknown, headers: Record<string, string> 
   return { status: response.status, headers: response.headers, ...((await response.json()) as { data?: Record<string, unknown> | null; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> }) };
 }
 
-describe('gateway security', () => {
+describe('gateway security', { timeout: 120_000 }, () => {
   let net: TestNetwork;
   let agencyKey: CryptoKey;
   let agencyJwk: JWK;
@@ -161,7 +161,7 @@ describe('gateway security', () => {
   });
 });
 
-describe('gateway rate limits and persisted documents', () => {
+describe('gateway rate limits and persisted documents', { timeout: 120_000 }, () => {
   it('limits each org to its rate, independently of other orgs', async () => {
     const net = await startTestNetwork({ rateLimit: { perSecond: 0.5, burst: 2 } });
     try {

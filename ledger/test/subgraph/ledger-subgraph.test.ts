@@ -20,7 +20,7 @@ interface GraphQLResult {
   errors?: Array<{ message: string; extensions?: { code?: string } }>;
 }
 
-describe('ledger subgraph', () => {
+describe('ledger subgraph', { timeout: 120_000 }, () => {
   const dir = tempDir('ledger-subgraph');
   let ledger: EmbeddedLedger;
   let subgraph: RunningSubgraph;
