@@ -17,7 +17,7 @@ const PREFIX = '88.188.1001';
 const PRODUCT = 'electricity-economic-indices';
 
 const dir = mkdtempSync(join(tmpdir(), 'gridspace-bench-ledger-'));
-const ledger = await EmbeddedLedger.open({ dataDir: join(dir, 'ledger'), maxBlockTransactions: Number(process.env.BENCH_LEDGER_BLOCK ?? 1000) });
+const ledger = await EmbeddedLedger.open({ dataDir: join(dir, 'ledger'), maxBlockTransactions: Number(process.env.BENCH_LEDGER_BLOCK ?? 1000), simulationWorkers: process.env.BENCH_LEDGER_WORKERS ? Number(process.env.BENCH_LEDGER_WORKERS) : undefined });
 
 async function setUp(): Promise<string[]> {
   for (const org of DEV_ORGS) {

@@ -2,4 +2,4 @@
 export * from './port.js';
 export { DEV_ORGS, type DevOrg, type OrgType } from './identity/dev-orgs.js';
 export { loadDevIdentities, type EnrolledIdentity } from './identity/dev-identities.js';
-export { EmbeddedLedger, type EmbeddedLedgerOptions, type ContractClass } from './embedded/embedded-ledger.js';
+export { EmbeddedLedger, type EmbeddedLedgerOptions } from './embedded/embedded-ledger.js';

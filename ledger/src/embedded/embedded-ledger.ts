@@ -4,63 +4,17 @@
 // phantoms, key-level endorsement) before one SQLite transaction per block applies them.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import fabricContractApi from 'fabric-contract-api';
+import { Worker } from 'node:worker_threads';
 import { DEV_ORGS, type DevOrg } from '../identity/dev-orgs.js';
 import { loadDevIdentities, type EnrolledIdentity } from '../identity/dev-identities.js';
 import { LedgerError, type ChaincodeEvent, type EventsOptions, type Ledger, type SubmitResult, type TransactionRequest } from '../port.js';
-import { Worker } from 'node:worker_threads';
 import type { CommitReply, CommitRequest } from './commit-worker.js';
 import type { EndorsedTransaction, TransactionSummary } from './committer.js';
+import type { ReadWriteSet } from './stub.js';
+import { firstMessage, SimulationPool } from './simulation-pool.js';
 import { blockHash, GENESIS_PREVIOUS_HASH, LedgerStore, sha256Hex } from './store.js';
-import { SimulationStub, type ReadWriteSet } from './stub.js';
-
-const require = createRequire(import.meta.url);
-
-// The shim and the contract API log every failed transaction at error level; here failures reach
-// callers as LedgerErrors, so chaincode logging is off unless GRIDSPACE_CHAINCODE_LOG_LEVEL asks
-// for it (each module shares one console transport among its loggers). Their loggers also swallow
-// the process's uncaught exceptions and unhandled rejections (right for a chaincode process, wrong
-// for a library in ours): give those back to Node.
-const chaincodeLogLevel = process.env.GRIDSPACE_CHAINCODE_LOG_LEVEL;
-type WinstonLogger = { transports: Array<{ silent: boolean }>; exceptions?: { unhandle(): void } };
-for (const path of ['fabric-shim/lib/logger.js', 'fabric-contract-api/lib/logger.js']) {
-  const logging = require(path) as { setLevel(level: string): void; getLogger(name: string): WinstonLogger };
-  logging.setLevel(chaincodeLogLevel ?? 'ERROR');
-  const processLogger = logging.getLogger('_');
-  processLogger.exceptions?.unhandle();
-  for (const logger of [processLogger, logging.getLogger('gridspace')]) {
-    for (const transport of logger.transports) transport.silent = chaincodeLogLevel === undefined;
-  }
-}
-for (const listener of process.listeners('unhandledRejection')) {
-  if (listener.name === 'loggerUnhandledRejectionFn') process.off('unhandledRejection', listener);
-}
-
-// fabric-shim parses the creator's X.509 certificate into a ClientIdentity on every transaction.
-// Parse each certificate once (as a peer's MSP caches deserialized identities): the shim's
-// ClientIdentity is replaced, before its dispatch module binds it, by one that caches the parse.
-interface ShimClientIdentity { mspId: string; id: string; attrs: Record<string, string>; idBytes: Uint8Array; stub: unknown }
-const shimChaincode = require('fabric-shim/lib/chaincode.js') as { ClientIdentity: new (stub: ChaincodeStubLike) => ShimClientIdentity };
-interface ChaincodeStubLike { getCreator(): { mspid: string; idBytes: Uint8Array } }
-const ParsingClientIdentity = shimChaincode.ClientIdentity;
-const parsedIdentities = new Map<string, ShimClientIdentity>();
-shimChaincode.ClientIdentity = function CachedClientIdentity(stub: ChaincodeStubLike) {
-  const { mspid, idBytes } = stub.getCreator();
-  const cacheKey = `${mspid}\n${Buffer.from(idBytes).toString('base64')}`;
-  let parsed = parsedIdentities.get(cacheKey);
-  if (!parsed) parsedIdentities.set(cacheKey, (parsed = new ParsingClientIdentity(stub)));
-  return Object.assign(Object.create(ParsingClientIdentity.prototype) as ShimClientIdentity, parsed, { stub });
-} as unknown as typeof shimChaincode.ClientIdentity;
-
-// fabric-shim's internal adapter from contract classes to Init/Invoke; the same code a peer-launched
-// Node chaincode runs, so decorators, metadata, argument marshalling and errors behave identically.
-const ChaincodeFromContract = require('fabric-shim/lib/contract-spi/chaincodefromcontract.js') as new (
-  contracts: unknown[], serializers: unknown, metadata: unknown, title: string, version: string,
-) => { Invoke(stub: unknown): Promise<{ status: number; message?: string; payload?: Uint8Array }> };
-
-export type ContractClass = new (...args: never[]) => unknown;
 
 /** 24-byte proposal nonces, cut from a pool of randomness refilled 64 KiB at a time. */
 const NONCE_BYTES = 24;
@@ -75,17 +29,13 @@ function nextNonce(): Buffer {
   return noncePool.subarray(noncePoolOffset - NONCE_BYTES, noncePoolOffset);
 }
 
-/** The Gridspace contracts, loaded when first needed so tests can run the ledger on other contracts. */
-async function loadGridspaceContracts(): Promise<ContractClass[]> {
-  const chaincodePackage = '@gridspace/chaincode';
-  return ((await import(chaincodePackage)) as { contracts: ContractClass[] }).contracts;
-}
-
 export interface EmbeddedLedgerOptions {
   /** Folder for `ledger.sqlite` and the dev identities. */
   dataDir: string;
-  /** The contract classes to run. Default: `contracts` of @gridspace/chaincode. */
-  contracts?: ContractClass[];
+  /** A module exporting `contracts` (the contract classes to run). Default: `@gridspace/chaincode`. */
+  contractsModule?: string;
+  /** Simulation workers (threads running the chaincode). Default: one per core, at least two. */
+  simulationWorkers?: number;
   channelId?: string;
   orgs?: readonly DevOrg[];
   /** Most transactions in one block. */
@@ -121,7 +71,7 @@ export class EmbeddedLedger implements Ledger {
   private constructor(
     readonly store: LedgerStore,
     private readonly worker: Worker,
-    private readonly chaincode: InstanceType<typeof ChaincodeFromContract>,
+    private readonly simulation: SimulationPool,
     private readonly enrolled: Map<string, EnrolledIdentity>,
     private readonly channelId: string,
     private readonly maxBlockTransactions: number,
@@ -148,21 +98,27 @@ export class EmbeddedLedger implements Ledger {
     mkdirSync(options.dataDir, { recursive: true });
     const orgs = options.orgs ?? DEV_ORGS;
     const identities = await loadDevIdentities(join(options.dataDir, 'identities'), orgs);
-    const contracts = options.contracts ?? (await loadGridspaceContracts());
-    const serializers = { transaction: 'jsonSerializer', serializers: { jsonSerializer: fabricContractApi.JSONSerializer } };
-    const chaincode = new ChaincodeFromContract([...contracts], serializers, {}, 'gridspace', '0.1.0');
     const file = join(options.dataDir, 'ledger.sqlite');
-    const store = new LedgerStore(file);
-    const worker = new Worker(new URL('./commit-worker.js', import.meta.url), { workerData: { file } });
     const channelId = options.channelId ?? 'gridspace';
-    const ledger = new EmbeddedLedger(store, worker, chaincode, new Map(identities.map((i) => [i.name, i])),
-      channelId, options.maxBlockTransactions ?? 1000);
-    const ready = await ledger.request({ kind: 'genesis', channelId, mspIds: orgs.map((o) => o.mspId) });
+    // The commit worker owns the write connection and creates the schema; readers open after it.
+    const worker = new Worker(new URL('./commit-worker.js', import.meta.url), { workerData: { file } });
+    const answer = firstMessage<CommitReply>(worker);
+    worker.postMessage({ kind: 'genesis', channelId, mspIds: orgs.map((o) => o.mspId) } satisfies CommitRequest);
+    const ready = await answer.catch((error: Error): CommitReply => ({ kind: 'failed', message: error.message }));
     if (ready.kind !== 'ready') {
       await worker.terminate();
-      store.close();
       throw new LedgerError('UNAVAILABLE', `the ledger could not be opened: ${ready.kind === 'failed' ? ready.message : ready.kind}`);
     }
+    let simulation: SimulationPool;
+    try {
+      simulation = await SimulationPool.start(options.simulationWorkers ?? Math.max(2, availableParallelism()), file,
+        options.contractsModule ?? '@gridspace/chaincode');
+    } catch (error) {
+      await worker.terminate();
+      throw new LedgerError('UNAVAILABLE', `the chaincode could not be loaded: ${(error as Error).message}`);
+    }
+    const ledger = new EmbeddedLedger(new LedgerStore(file, { readonly: true }), worker, simulation,
+      new Map(identities.map((i) => [i.name, i])), channelId, options.maxBlockTransactions ?? 1000);
     ledger.nextBlock = ready.height;
     worker.unref();
     return ledger;
@@ -200,21 +156,21 @@ export class EmbeddedLedger implements Ledger {
     if (!identity) throw new LedgerError('UNKNOWN_IDENTITY', `no enrolled identity named ${JSON.stringify(request.identity)}`);
     if (typeof request.fn !== 'string' || request.fn.length === 0) throw new LedgerError('INVALID_ARGUMENT', 'fn: must name a transaction function');
     const idBytes = Buffer.from(identity.certificatePem);
-    const nonce = nextNonce();
     // A transaction id as Fabric derives it: SHA-256 of nonce and creator.
-    const txId = sha256Hex(Buffer.concat([nonce, Buffer.from(identity.mspId), idBytes]));
-    const transient = new Map<string, Uint8Array>(Object.entries(request.transient ?? {})
-      .map(([key, value]) => [key, typeof value === 'string' ? Buffer.from(value) : value]));
+    const txId = sha256Hex(Buffer.concat([nextNonce(), Buffer.from(identity.mspId), idBytes]));
     const timestampMs = Date.now();
-    const stub = new SimulationStub(this.store, {
-      txId, channelId: this.channelId, creator: { mspid: identity.mspId, idBytes },
-      args: [request.fn, ...(request.args ?? [])].map((arg) => Buffer.from(String(arg), 'utf8')),
-      transient, timestamp: new Date(timestampMs),
-    });
-    const response = await this.chaincode.Invoke(stub);
-    if (response.status !== 200) throw LedgerError.fromChaincodeMessage(response.message ?? 'chaincode failed', txId);
-    const result = response.payload ? Buffer.from(response.payload).toString('utf8') : '';
-    return { txId, identity, rwset: stub.rwset, result, timestampMs };
+    let response;
+    try {
+      response = await this.simulation.run({
+        txId, channelId: this.channelId, creator: { mspid: identity.mspId, idBytes }, timestampMs,
+        args: [request.fn, ...(request.args ?? []).map(String)],
+        transient: Object.entries(request.transient ?? {}).map(([key, value]) => [key, typeof value === 'string' ? Buffer.from(value) : value]),
+      });
+    } catch (error) {
+      throw new LedgerError('UNAVAILABLE', (error as Error).message, txId);
+    }
+    if (!response.ok) throw LedgerError.fromChaincodeMessage(response.message, txId);
+    return { txId, identity, rwset: response.rwset, result: response.payload, timestampMs };
   }
 
   /**
@@ -321,7 +277,7 @@ export class EmbeddedLedger implements Ledger {
     }
     this.closed = true;
     for (const wake of [...this.waiters]) wake();
-    await this.worker.terminate();
+    await Promise.all([this.worker.terminate(), this.simulation.close()]);
     this.store.close();
   }
 }

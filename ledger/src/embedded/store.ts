@@ -48,37 +48,14 @@ export class LedgerStore {
   readonly db: Database.Database;
   private readonly statements;
 
-  constructor(file: string) {
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    // FULL: a block is durable once its commit returns, not just consistent.
-    this.db.pragma('synchronous = FULL');
+  /** `readonly`: a simulation worker's connection; the commit worker's creates the schema first. */
+  constructor(file: string, options: { readonly?: boolean } = {}) {
+    this.db = new Database(file, { readonly: options.readonly ?? false });
     // Reads of hot keys (org records, agreements) come from memory rather than read() calls.
     this.db.pragma('mmap_size = 268435456');
     this.db.pragma('cache_size = -65536');
-    this.db.exec(`
-      CREATE TABLE IF NOT EXISTS state (
-        key TEXT PRIMARY KEY, value BLOB NOT NULL, block INTEGER NOT NULL, tx INTEGER NOT NULL,
-        endorsement BLOB) WITHOUT ROWID;
-      CREATE TABLE IF NOT EXISTS history (
-        key TEXT NOT NULL, block INTEGER NOT NULL, tx INTEGER NOT NULL, tx_id TEXT NOT NULL,
-        value BLOB, is_delete INTEGER NOT NULL, timestamp_ms INTEGER NOT NULL,
-        PRIMARY KEY (key, block, tx)) WITHOUT ROWID;
-      CREATE TABLE IF NOT EXISTS private_state (
-        collection TEXT NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL, block INTEGER NOT NULL,
-        tx INTEGER NOT NULL, PRIMARY KEY (collection, key)) WITHOUT ROWID;
-      CREATE TABLE IF NOT EXISTS private_hash (
-        collection TEXT NOT NULL, key TEXT NOT NULL, value_hash BLOB NOT NULL, block INTEGER NOT NULL,
-        tx INTEGER NOT NULL, PRIMARY KEY (collection, key)) WITHOUT ROWID;
-      CREATE TABLE IF NOT EXISTS events (
-        block INTEGER NOT NULL, tx INTEGER NOT NULL, tx_id TEXT NOT NULL, name TEXT NOT NULL,
-        payload BLOB NOT NULL, PRIMARY KEY (block, tx)) WITHOUT ROWID;
-      CREATE TABLE IF NOT EXISTS transactions (
-        tx_id TEXT PRIMARY KEY, block INTEGER NOT NULL, tx INTEGER NOT NULL, code TEXT NOT NULL) WITHOUT ROWID;
-      CREATE TABLE IF NOT EXISTS blocks (
-        number INTEGER PRIMARY KEY, previous_hash TEXT NOT NULL, data_hash TEXT NOT NULL,
-        hash TEXT NOT NULL, timestamp_ms INTEGER NOT NULL, transactions TEXT NOT NULL);
-    `);
+    if (!options.readonly) this.createSchema();
+
     const db = this.db;
     this.statements = {
       get: db.prepare<[string], StateRow>('SELECT key, value, block, tx FROM state WHERE key = ?'),
@@ -117,6 +94,38 @@ export class LedgerStore {
       blocks: db.prepare<[], { number: number; previous_hash: string; data_hash: string; hash: string; timestamp_ms: number; transactions: string }>(
         'SELECT number, previous_hash, data_hash, hash, timestamp_ms, transactions FROM blocks ORDER BY number'),
     };
+  }
+
+  private createSchema(): void {
+    this.db.pragma('journal_mode = WAL');
+    // FULL: a block is durable once its commit returns, not just consistent.
+    this.db.pragma('synchronous = FULL');
+    // Checkpoint the WAL every ~40 MB instead of SQLite's 4 MB: keys are random, so a block dirties
+    // pages all over the tree, and a longer interval copies a page rewritten by many blocks once.
+    this.db.pragma('wal_autocheckpoint = 10000');
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS state (
+        key TEXT PRIMARY KEY, value BLOB NOT NULL, block INTEGER NOT NULL, tx INTEGER NOT NULL,
+        endorsement BLOB) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS history (
+        key TEXT NOT NULL, block INTEGER NOT NULL, tx INTEGER NOT NULL, tx_id TEXT NOT NULL,
+        value BLOB, is_delete INTEGER NOT NULL, timestamp_ms INTEGER NOT NULL,
+        PRIMARY KEY (key, block, tx)) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS private_state (
+        collection TEXT NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL, block INTEGER NOT NULL,
+        tx INTEGER NOT NULL, PRIMARY KEY (collection, key)) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS private_hash (
+        collection TEXT NOT NULL, key TEXT NOT NULL, value_hash BLOB NOT NULL, block INTEGER NOT NULL,
+        tx INTEGER NOT NULL, PRIMARY KEY (collection, key)) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS events (
+        block INTEGER NOT NULL, tx INTEGER NOT NULL, tx_id TEXT NOT NULL, name TEXT NOT NULL,
+        payload BLOB NOT NULL, PRIMARY KEY (block, tx)) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS transactions (
+        tx_id TEXT PRIMARY KEY, block INTEGER NOT NULL, tx INTEGER NOT NULL, code TEXT NOT NULL) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS blocks (
+        number INTEGER PRIMARY KEY, previous_hash TEXT NOT NULL, data_hash TEXT NOT NULL,
+        hash TEXT NOT NULL, timestamp_ms INTEGER NOT NULL, transactions TEXT NOT NULL);
+    `);
   }
 
   get(key: string): StateRow | undefined {

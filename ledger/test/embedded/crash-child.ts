@@ -1,11 +1,11 @@
 // Child process of the crash test: commits transactions as fast as it can from many concurrent
 // submitters and reports each commit on stdout, until its parent kills it.
 import { EmbeddedLedger } from '../../src/index.js';
-import { KvContract } from './kv-contract.js';
+import { KV_CONTRACTS } from './kv-contracts-module.js';
 
 const dataDir = process.argv[2];
 if (!dataDir) throw new Error('usage: crash-child <dataDir>');
-const ledger = await EmbeddedLedger.open({ dataDir, contracts: [KvContract] });
+const ledger = await EmbeddedLedger.open({ dataDir, contractsModule: KV_CONTRACTS });
 let sequence = 0;
 async function submitter(worker: number): Promise<never> {
   for (;;) {

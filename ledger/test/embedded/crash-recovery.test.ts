@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { it } from 'node:test';
 import { EmbeddedLedger } from '../../src/index.js';
-import { KvContract } from './kv-contract.js';
+import { KV_CONTRACTS } from './kv-contracts-module.js';
 import { tempDir } from '../support/temp-dir.js';
 
 it('survives SIGKILL during commits', async () => {
@@ -33,7 +33,7 @@ it('survives SIGKILL during commits', async () => {
     });
     await new Promise((resolve) => child.once('close', resolve));
 
-    const ledger = await EmbeddedLedger.open({ dataDir: dir.path, contracts: [KvContract] });
+    const ledger = await EmbeddedLedger.open({ dataDir: dir.path, contractsModule: KV_CONTRACTS });
     try {
       const verified = ledger.verify();
       assert.equal(verified.ok, true, JSON.stringify(verified));

@@ -60,11 +60,38 @@ export class KvContract extends Contract {
     return current + 1;
   }
 
+  /**
+   * Reads `key`, then waits (up to 5 s) until another transaction's commit changes it before
+   * writing: its read is then certainly stale.
+   */
+  @Transaction()
+  @Returns('number')
+  async IncrementWhenChanged(ctx: Context, key: string): Promise<number> {
+    const first = text(await ctx.stub.getState(key));
+    for (let waited = 0; waited < 5000 && text(await ctx.stub.getState(key)) === first; waited += 10) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    await ctx.stub.putState(key, Buffer.from(String(Number(first || '0') + 1)));
+    return Number(first || '0') + 1;
+  }
+
   /** Counts the keys in a range and records the count: a phantom read candidate. */
   @Transaction()
   @Returns('number')
   async CountRange(ctx: Context, start: string, end: string, target: string): Promise<number> {
     const rows = await collect(ctx.stub.getStateByRange(start, end));
+    await ctx.stub.putState(target, Buffer.from(String(rows.length)));
+    return rows.length;
+  }
+
+  /** Counts a range, then waits (up to 5 s) until another commit adds a key to it: a phantom read. */
+  @Transaction()
+  @Returns('number')
+  async CountRangeWhenChanged(ctx: Context, start: string, end: string, target: string): Promise<number> {
+    const rows = await collect(ctx.stub.getStateByRange(start, end));
+    for (let waited = 0; waited < 5000 && (await collect(ctx.stub.getStateByRange(start, end))).length === rows.length; waited += 10) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
     await ctx.stub.putState(target, Buffer.from(String(rows.length)));
     return rows.length;
   }
@@ -169,3 +196,6 @@ export class KvContract extends Contract {
     throw new Error(`${code}: asked to fail`);
   }
 }
+
+/** What the embedded ledger's simulation workers load (see kv-contracts-module.ts). */
+export const contracts = [KvContract];
