@@ -19,7 +19,7 @@ describe('identifiers subgraph', () => {
   after(() => t.close());
 
   test('an identifier with its values, template fields and trace link', async () => {
-    const result = await gql(t.url, `query ($h: ID!) { identifier(handle: $h) { handle prefix traceUrl batchId
+    const result = await gql(t.url, `query ($h: String!) { identifier(handle: $h) { handle prefix traceUrl batchId
       values(types: ["ratedKva"]) { index type format value } template { id industrySection industryDivision } fields { name value required } } }`, { h: '88.188.1001/TX2026-000002' });
     assert.equal(result.errors, undefined);
     const id = result.data!.identifier as { handle: string; prefix: string; traceUrl: string; batchId: string; values: { index: number; value: string }[]; template: { id: string; industrySection: string }; fields: { name: string; value: string | null }[] };
@@ -45,6 +45,8 @@ describe('identifiers subgraph', () => {
     assert.deepEqual((entities.data!._entities as { handle: string }[]).map((e) => e.handle), ['88.188.1001/TX2026-000001', '88.188.1001/TX2026-000003']);
     const sdl = await gql(t.url, '{ _service { sdl } }');
     assert.match((sdl.data!._service as { sdl: string }).sdl, /type Identifier\s+@key\(fields: "handle"\)/);
+    // The key field's type must match the ledger's and the partners' Identifier (String!) to compose.
+    assert.match((sdl.data!._service as { sdl: string }).sdl, /type Identifier\s+@key\(fields: "handle"\)\s*\{[^}]*?handle: String!/);
     const listed = await gql(t.url, '{ identifiers(prefix: "88.188.1001", first: 2) { handle } templates { id } enterprisePrefix(prefix: "88.188.1001") { ownerOrg } }');
     assert.deepEqual((listed.data!.identifiers as { handle: string }[]).map((i) => i.handle), ['88.188.1001/TX2026-000001', '88.188.1001/TX2026-000002']);
     assert.deepEqual(listed.data!.enterprisePrefix, { ownerOrg: 'tx-maker' });

@@ -75,7 +75,7 @@ describe('crash during a batch registration', () => {
 
     // Every identifier is either registered with its whole batch or absent; never a partial batch.
     const batchOf = async (handle: string) => {
-      const response = await fetch(`${urls.resolver}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: 'query($h: ID!) { identifier(handle: $h) { batchId } }', variables: { h: handle } }) });
+      const response = await fetch(`${urls.resolver}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: 'query($h: String!) { identifier(handle: $h) { batchId } }', variables: { h: handle } }) });
       return ((await response.json()) as { data: { identifier: { batchId: string } | null } }).data.identifier?.batchId ?? null;
     };
     const batches = new Map<string, number>();

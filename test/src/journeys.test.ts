@@ -160,7 +160,7 @@ describe('journeys J1-J5 on the network as npm start runs it', () => {
     const handle = '88.188.1001/TX2026-000001';
     const response = await net.graphql<{ identifier: { handle: string; fields: Array<{ name: string; value: string }>; trace: { events: Array<{ bizStep: string }>; state: { custodian: string } }; datasheet: { model: string; ratedKva: number; manufacturer: string } } }>(
       'gd-grid',
-      'query($h: ID!) { identifier(handle: $h) { handle fields { name value } trace { events { bizStep } state { custodian } } datasheet { model ratedKva manufacturer } } }',
+      'query($h: String!) { identifier(handle: $h) { handle fields { name value } trace { events { bizStep } state { custodian } } datasheet { model ratedKva manufacturer } } }',
       { h: handle },
     );
     assert.equal(response.errors, undefined, JSON.stringify(response.errors));

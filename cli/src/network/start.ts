@@ -14,7 +14,6 @@ import { openStore, startEnergySubgraph } from '@gridspace/data-products';
 import { callerFromForwardedToken, silentLogger, startGateway, watchedRegistry } from '@gridspace/gateway';
 import { ownerAnchorSink } from './anchor-sink.js';
 import type { NetworkOptions } from './config.js';
-import { startIdentifiersProxy } from './identifiers-proxy.js';
 import { startIntakeSubgraph } from './intake-subgraph.js';
 import { concretePorts } from './ports.js';
 import { seedDemo, seedOrganizations, type SeedMarker } from './seed.js';
@@ -149,8 +148,6 @@ export async function startNetwork(options: NetworkOptions, settings: { quiet?: 
     watcher.unref();
     cleanups.push(async () => clearInterval(watcher));
 
-    const identifiers = await startIdentifiersProxy(`${resolver.url}/graphql`, host);
-    cleanups.push(() => identifiers.close());
     mkdirSync(join(dataDir, 'gateway'), { recursive: true });
     const gateway = await startGateway({
       host,
@@ -160,7 +157,7 @@ export async function startNetwork(options: NetworkOptions, settings: { quiet?: 
       subgraphs: [
         { name: 'ledger', url: urls.ledgerSubgraph },
         { name: 'energy', url: urls.energySubgraph },
-        { name: 'identifiers', url: identifiers.url },
+        { name: 'identifiers', url: `${resolver.url}/graphql` },
         { name: 'trace-intake', url: urls.intakeSubgraph },
       ],
       grantKeyFile: join(dataDir, 'gateway', 'grant-key.json'),

@@ -1,6 +1,8 @@
 // The `identifiers` federation v2 subgraph at /graphql: `Identifier @key(fields: "handle")` with
 // its Handle values, its template fields and the link to its trace, for the gateway to compose.
 // graphql-yoga serves it; @apollo/subgraph builds the subgraph schema (_service, _entities).
+// `handle` is String! as in every subgraph sharing the entity (ledger, partner datasheets):
+// federation refuses to compose a key field typed differently across subgraphs.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { GraphQLError, parse } from 'graphql';
@@ -16,7 +18,7 @@ export const IDENTIFIERS_SDL = /* GraphQL */ `
 
   type Query {
     "An identifier of this node, e.g. 88.188.1001/TX2026-000001."
-    identifier(handle: ID!): Identifier
+    identifier(handle: String!): Identifier
     "Identifiers under an enterprise prefix, in handle order (keyset pagination with after)."
     identifiers(prefix: String!, first: Int = 50, after: String): [Identifier!]!
     template(id: ID!): Template
@@ -26,7 +28,8 @@ export const IDENTIFIERS_SDL = /* GraphQL */ `
 
   "An industrial-internet identifier (Handle record) registered at this second-level node."
   type Identifier @key(fields: "handle") {
-    handle: ID!
+    "prefix/suffix, e.g. 88.188.1001/TX2026-000001."
+    handle: String!
     prefix: String!
     "Public Handle values; filter by type names or indexes."
     values(types: [String!], indexes: [Int!]): [HandleValue!]!
