@@ -43,7 +43,7 @@ export interface AgreementBookStats {
 
 export class AgreementBook {
   private readonly products = new Map<string, Promise<DataProduct | undefined>>();
-  private readonly agreementsOf = new Map<string, { generation: number; value: Promise<Agreement[]> }>();
+  private readonly agreementsOf = new Map<string, { generation: number; at: number; value: Promise<Agreement[]> }>();
   private readonly usage = new Map<string, { generation: number; value: Promise<number> }>();
   /** Per-agreement (and per-consumer) generations: a read started before an invalidation is not trusted. */
   private readonly generations = new Map<string, number>();
@@ -57,18 +57,41 @@ export class AgreementBook {
     /** Ledger identity used to read agreements, catalog and usage. */
     private readonly readIdentity: string,
     private readonly log: (message: string, fields?: Record<string, unknown>) => void = () => {},
+    /** Longest a cached agreement list is trusted without an event (ms). */
+    private readonly maxAgeMs = 60_000,
   ) {}
 
-  /** Starts following chaincode events from the current height. */
+  /**
+   * Starts following chaincode events from the current height. If the event stream breaks, the
+   * caches are dropped (an event may have been missed) and it resumes after the last block seen.
+   */
   async start(): Promise<void> {
-    const fromBlock = await this.ledger.height();
+    let fromBlock = await this.ledger.height();
     this.tail = (async () => {
-      try {
-        for await (const event of this.ledger.events({ fromBlock, signal: this.controller.signal })) this.onEvent(event.name, event.payload);
-      } catch (error) {
-        if (!this.controller.signal.aborted) this.log('agreement events stopped', { error: (error as Error).message });
+      while (!this.controller.signal.aborted) {
+        try {
+          for await (const event of this.ledger.events({ fromBlock, signal: this.controller.signal })) {
+            fromBlock = event.blockNumber;
+            this.onEvent(event.name, event.payload);
+          }
+          if (this.controller.signal.aborted) return;
+        } catch (error) {
+          if (this.controller.signal.aborted) return;
+          this.log('agreement events interrupted; caches dropped, resuming', { error: (error as Error).message, fromBlock });
+        }
+        this.forgetAll();
+        await new Promise((resolve) => setTimeout(resolve, 500).unref());
       }
     })();
+  }
+
+  /** Drops every cached agreement and usage count. */
+  forgetAll(): void {
+    for (const consumer of this.agreementsOf.keys()) this.bump(`consumer:${consumer}`);
+    for (const key of this.usage.keys()) this.bump(`agreement:${key.split('|')[0]}`);
+    this.agreementsOf.clear();
+    this.usage.clear();
+    this.products.clear();
   }
 
   async close(): Promise<void> {
@@ -131,14 +154,15 @@ export class AgreementBook {
     const key = `consumer:${consumer}`;
     for (;;) {
       const cached = this.agreementsOf.get(consumer);
-      if (cached && cached.generation === this.generation(key)) {
+      // Events invalidate; the age limit is only a safety net should an event ever be lost.
+      if (cached && cached.generation === this.generation(key) && Date.now() - cached.at < this.maxAgeMs) {
         this.stats.hits++;
         const value = await cached.value;
         if (cached.generation === this.generation(key)) return value;
         continue;
       }
       this.stats.misses++;
-      const entry = { generation: this.generation(key), value: this.read<Agreement[]>('Agreements:ByConsumer', [consumer]).then((a) => a ?? []) };
+      const entry = { generation: this.generation(key), at: Date.now(), value: this.read<Agreement[]>('Agreements:ByConsumer', [consumer]).then((a) => a ?? []) };
       this.agreementsOf.set(consumer, entry);
       entry.value.catch(() => this.agreementsOf.get(consumer) === entry && this.agreementsOf.delete(consumer));
       const value = await entry.value;
