@@ -19,6 +19,7 @@ import { countRows, touchedProducts, type TouchedProduct } from './enforcement/t
 import { createMetrics } from './observability/metrics.js';
 import { jsonLogger } from './observability/log.js';
 import { OrgRateLimiter } from './protection/rate-limit.js';
+import { tokenLimit } from './protection/token-limit.js';
 import { ReceiptQueue } from './receipts/receipt-queue.js';
 
 export const PURPOSE_HEADER = 'x-gridspace-purpose';
@@ -350,9 +351,11 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     plugins: () => [
       httpEndpoints,
       authentication,
+      tokenLimit(limits.maxTokens),
       EnvelopArmorPlugin({
         maxDepth: { n: limits.maxDepth, ignoreIntrospection: true },
-        maxTokens: { n: limits.maxTokens },
+        // Tokens are counted by tokenLimit, before parsing and once per distinct text.
+        maxTokens: { enabled: false },
         maxAliases: { n: limits.maxAliases },
         costLimit: { maxCost: limits.maxCost, ignoreIntrospection: true },
         maxDirectives: { n: 50 },
