@@ -13,8 +13,8 @@ import { startPartnerSubgraph } from '../test/support/partner-subgraph.js';
 
 export const CONCURRENCY = 50;
 export const PURPOSE = 'macro-economic-monitoring';
-export const QUERY = `query Bench($h: String!, $levels: [RegionLevel!]) {
-  electricityIndices(query: { periodKind: MONTH, regionLevels: $levels }) { period regionLevel consumptionKwh }
+export const QUERY = `query Bench($h: String!, $levels: [RegionLevel!], $min: Float) {
+  electricityIndices(query: { periodKind: MONTH, regionLevels: $levels, minConsumptionKwh: $min }) { period regionLevel consumptionKwh }
   tracedIdentifier(handle: $h) { handle trace { events { eventId } } datasheet { model ratedKva } }
 }`;
 const LEVEL_VARIANTS = [['CITY'], ['PROVINCE'], ['CITY', 'PROVINCE']];
@@ -45,16 +45,18 @@ async function load({ peer, url, token, startAt, count }: LoadRequest): Promise<
       const i = startAt + next++;
       const handle = `88.188.1001/TX2026-${String(i).padStart(7, '0')}`;
       const levels = LEVEL_VARIANTS[i % LEVEL_VARIANTS.length]!;
+      // Different for every request in flight, so no gateway can merge upstream calls.
+      const min = (i % 3500) + 0.5;
       const t0 = performance.now();
       const response = await fetch(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-gridspace-purpose': PURPOSE },
-        body: JSON.stringify({ query: QUERY, variables: { h: handle, levels } }),
+        body: JSON.stringify({ query: QUERY, variables: { h: handle, levels, min } }),
       });
       const body = (await response.json()) as { data?: { electricityIndices: Array<{ regionLevel: string }>; tracedIdentifier: { handle: string; datasheet: { model: string } } }; errors?: unknown };
       latencies.push(performance.now() - t0);
       // Every response is checked: the right cells, the right identifier, its datasheet.
-      const expectedCells = ALL_CELLS.filter((c) => c.periodKind === 'MONTH' && levels.includes(c.regionLevel)).length;
+      const expectedCells = ALL_CELLS.filter((c) => c.periodKind === 'MONTH' && levels.includes(c.regionLevel) && c.consumptionKwh >= min).length;
       if (body.errors || !body.data) throw new Error(`${peer}: request ${i} failed: ${JSON.stringify(body.errors)}`);
       if (body.data.electricityIndices.length !== expectedCells || body.data.electricityIndices.some((c) => !levels.includes(c.regionLevel))) throw new Error(`${peer}: request ${i} got wrong cells`);
       if (body.data.tracedIdentifier.handle !== handle || body.data.tracedIdentifier.datasheet.model !== `TX-${handle.split('/')[1]}`) throw new Error(`${peer}: request ${i} got the wrong identifier`);

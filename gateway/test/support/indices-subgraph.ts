@@ -26,6 +26,8 @@ const SDL = /* GraphQL */ `
   input IndexQuery {
     periodKind: PeriodKind!
     regionLevels: [RegionLevel!]
+    "Only cells with at least this consumption."
+    minConsumptionKwh: Float
   }
 
   type IndexCell @dataProduct(id: "${INDICES}") {
@@ -107,9 +109,15 @@ export async function startIndicesSubgraph(jwksUrl: () => string, options: { req
     typeDefs: parse(SDL),
     resolvers: {
       Query: {
-        electricityIndices: async (_: unknown, { query }: { query: { periodKind: string; regionLevels?: string[] } }, { request }: { request: Request }) => {
+        electricityIndices: async (_: unknown, { query }: { query: { periodKind: string; regionLevels?: string[]; minConsumptionKwh?: number } }, { request }: { request: Request }) => {
           const grant = await grantFor(request, INDICES);
-          return ALL_CELLS.filter((c) => c.periodKind === query.periodKind && (!query.regionLevels || query.regionLevels.includes(c.regionLevel)) && visible(grant, c));
+          return ALL_CELLS.filter(
+            (c) =>
+              c.periodKind === query.periodKind &&
+              (!query.regionLevels || query.regionLevels.includes(c.regionLevel)) &&
+              c.consumptionKwh >= (query.minConsumptionKwh ?? 0) &&
+              visible(grant, c),
+          );
         },
         substationLoad: async (_: unknown, __: unknown, { request }: { request: Request }) => {
           await grantFor(request, LOAD_PROFILES);
