@@ -14,7 +14,8 @@ import { Agent, createServer, request } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { partnerToken, startResolverNode, type DevPartnerKeysShape } from './shared.js';
+import { ensureDevPartners, issueDevToken } from '@gridspace/partners';
+import { RESOLVER_AUDIENCE, startResolverNode } from './shared.js';
 
 const CONCURRENCY = 64;
 const IDENTIFIERS = 10_000;
@@ -125,9 +126,10 @@ async function main(): Promise<void> {
   try {
     // Register the identifiers (measured: batch registration).
     const server = await startChild(['serve-node', dataDir, '100000']);
-    const keys = JSON.parse(readFileSync(join(dataDir, 'dev-partner-keys.json'), 'utf8')) as DevPartnerKeysShape;
-    const operator = await partnerToken('gd-grid', keys.privateJwks['gd-grid']!);
-    const supplier = await partnerToken('tx-maker', keys.privateJwks['tx-maker']!);
+    // The node made the demo partners of its data folder; the same call reads their keys.
+    const partners = await ensureDevPartners(dataDir);
+    const operator = await issueDevToken(partners, 'gd-grid', { audience: RESOLVER_AUDIENCE, expiresIn: '2h' });
+    const supplier = await issueDevToken(partners, 'tx-maker', { audience: RESOLVER_AUDIENCE, expiresIn: '2h' });
     const base = new URL(server.url);
     const json = { 'content-type': 'application/json' };
     const template = {

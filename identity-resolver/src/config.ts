@@ -2,10 +2,17 @@
 import { join, resolve } from 'node:path';
 import type { JWK } from 'jose';
 import type { AnchorSink } from './anchor/port.js';
-import type { PartnerOrg } from './auth/partners.js';
+import type { RegistrySource } from './auth/registry.js';
 import type { DatabaseConfig } from './store/datasource.js';
 
 export type NodeMode = 'second-level' | 'top-level';
+
+/**
+ * Default `aud` of partner tokens for the resolver. Not the gateway's audience: the gateway forwards
+ * callers' tokens to every subgraph, partner-run ones included, and those must not be able to
+ * replay them here as write credentials.
+ */
+export const RESOLVER_AUDIENCE = 'gridspace-resolver';
 
 export interface ResolverConfig {
   mode: NodeMode;
@@ -16,10 +23,12 @@ export interface ResolverConfig {
   prefix: string;
   dataDir: string;
   database: DatabaseConfig;
-  /** Partner orgs and their JWT keys; with none, dev keys for the demo orgs are generated in dataDir. */
-  partners?: PartnerOrg[];
-  partnersFile?: string;
+  /** The partner registry (orgs, their JWT issuers and keys, prefixes), or a getter following its reloads. */
+  registry?: RegistrySource;
+  /** A partner registry file (JSON or YAML), re-read when it changes; used when `registry` is not given. */
+  registryFile?: string;
   operatorOrg: string;
+  /** Required `aud` of partner JWTs. */
   audience: string;
   /** URL other nodes reach this one at (HS_SITE); default http(s)://host:port. */
   publicUrl?: string;
@@ -40,7 +49,7 @@ export interface ResolverConfig {
   tlsCertFile?: string;
   tlsKeyFile?: string;
   tls?: { cert: string; key: string };
-  /** Allocate the demo enterprise prefixes (tx-maker 88.188.1001, cable-maker 88.188.1002) on an empty store. */
+  /** On an empty store, allocate the registry's enterprise prefixes under this node's prefix to their owners. */
   seedDemo: boolean;
   anchorSink?: AnchorSink;
   log: (message: string) => void;
@@ -65,9 +74,9 @@ export function resolveConfig(overrides: Partial<ResolverConfig> = {}): Resolver
     prefix: env.GRIDSPACE_RESOLVER_PREFIX ?? (topLevel ? '88' : '88.188'),
     dataDir,
     database: databaseUrl ? { type: 'postgres', url: databaseUrl } : { type: 'sqlite', path: join(dataDir, 'resolver.sqlite') },
-    partnersFile: env.GRIDSPACE_RESOLVER_PARTNERS_FILE,
+    registryFile: env.GRIDSPACE_PARTNER_REGISTRY || undefined,
     operatorOrg: env.GRIDSPACE_RESOLVER_OPERATOR_ORG ?? 'gd-grid',
-    audience: env.GRIDSPACE_RESOLVER_AUDIENCE ?? 'gridspace',
+    audience: env.GRIDSPACE_RESOLVER_AUDIENCE ?? RESOLVER_AUDIENCE,
     publicUrl: env.GRIDSPACE_RESOLVER_PUBLIC_URL,
     topLevelUrl: env.GRIDSPACE_RESOLVER_TOP_LEVEL_URL,
     rootJwk,

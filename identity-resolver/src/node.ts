@@ -7,9 +7,9 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { SignJWT, decodeJwt, type JWK } from 'jose';
+import { createTokenVerifier, type PartnerRegistry } from '@gridspace/partners';
 import { Authenticator } from './auth/auth.js';
-import { loadOrCreateDevPartners, DEMO_PREFIXES } from './auth/dev-partners.js';
-import { loadPartnersFile, parsePartners, type PartnerOrg } from './auth/partners.js';
+import { partnerRegistry } from './auth/registry.js';
 import { resolveConfig, type ResolverConfig } from './config.js';
 import { HandleError, RC } from './handle/errors.js';
 import { decodeHandlePath, parseHandle, parsePrefix, prefixHandle } from './handle/syntax.js';
@@ -31,7 +31,8 @@ export interface ResolverNode {
   config: ResolverConfig;
   service: NodeService;
   key: NodeKey;
-  partners: PartnerOrg[];
+  /** The partner registry the node authenticates orgs with (current after reloads). */
+  registry(): PartnerRegistry;
   /** The prefix certificate from the top-level node, once approved. */
   certificate(): string | undefined;
   /** Second-level: applies to the top-level node (done at start when topLevelUrl is set). */
@@ -47,22 +48,16 @@ export async function startResolverNode(overrides: Partial<ResolverConfig> = {})
   const topLevel = config.mode === 'top-level';
   parsePrefix(config.prefix, 'GRIDSPACE_RESOLVER_PREFIX');
 
-  let partners = config.partners
-    ?? (config.partnersFile ? loadPartnersFile(config.partnersFile) : undefined)
-    ?? (process.env.GRIDSPACE_RESOLVER_PARTNERS_JSON ? parsePartners(process.env.GRIDSPACE_RESOLVER_PARTNERS_JSON, 'GRIDSPACE_RESOLVER_PARTNERS_JSON') : undefined);
-  if (!partners) {
-    partners = (await loadOrCreateDevPartners(config.dataDir)).partners;
-    log(`no partners configured: using dev keys of ${partners.map((p) => p.orgId).join(', ')} from ${join(config.dataDir, 'dev-partner-keys.json')}`);
-  }
+  const registry = await partnerRegistry({ registry: config.registry, registryFile: config.registryFile, dataDir: config.dataDir, log });
   const key = await loadOrCreateNodeKey(join(config.dataDir, 'node-key.json'));
   const store = new Store(await openDataSource(config.database));
-  const auth = new Authenticator({ partners, audience: config.audience, loadValues: async (handle) => (await store.getRecord(handle))?.values });
+  const auth = new Authenticator({ tokens: createTokenVerifier(registry, { audience: config.audience }), loadValues: async (handle) => (await store.getRecord(handle))?.values });
   let url = '';
   const service = new NodeService({
     store,
     nodePrefix: config.prefix,
     operatorOrg: config.operatorOrg,
-    knownOrgs: () => partners!.map((p) => p.orgId),
+    knownOrgs: () => registry().orgs.map((org) => org.id),
     siteUrl: () => config.publicUrl ?? url,
     traceUrlTemplate: config.traceUrlTemplate,
     cacheSize: config.cacheSize,
@@ -190,10 +185,12 @@ export async function startResolverNode(overrides: Partial<ResolverConfig> = {})
   service.forget(ownHandle);
 
   if (config.seedDemo && !topLevel && (await store.listPrefixes()).length === 0) {
-    for (const [orgId, suffix] of Object.entries(DEMO_PREFIXES)) {
-      if (!partners.some((p) => p.orgId === orgId)) continue;
-      await service.allocatePrefix({ kind: 'partner', orgId: config.operatorOrg }, { prefix: `${config.prefix}.${suffix}`, ownerOrg: orgId });
-      log(`allocated demo enterprise prefix ${config.prefix}.${suffix} to ${orgId}`);
+    // The registry says which org owns which enterprise prefix; those under this node start allocated.
+    for (const org of registry().orgs) {
+      for (const prefix of org.prefixes.filter((p) => p.startsWith(`${config.prefix}.`))) {
+        await service.allocatePrefix({ kind: 'partner', orgId: config.operatorOrg }, { prefix, ownerOrg: org.id });
+        log(`allocated enterprise prefix ${prefix} to ${org.id} (partner registry)`);
+      }
     }
   }
 
@@ -252,7 +249,7 @@ export async function startResolverNode(overrides: Partial<ResolverConfig> = {})
     config,
     service,
     key,
-    partners,
+    registry,
     certificate: () => certificate,
     applyToTopLevel,
     sendStatsReport,

@@ -148,6 +148,10 @@ for (const kind of DB_KINDS) {
       const forged = await call(`${api}/88.188.1001/TX-W1`, { method: 'PUT', token: t.token.stranger, body });
       assert.deepEqual([forged.status, forged.body.responseCode], [401, 402]);
       assert.match(forged.body.message!, /signature/);
+      // A partner's token for the gateway is not a credential here (the gateway forwards tokens to partner-run subgraphs).
+      const gatewayToken = await call(`${api}/88.188.1001/TX-W1`, { method: 'PUT', token: t.token.gateway, body });
+      assert.deepEqual([gatewayToken.status, gatewayToken.body.responseCode], [401, 402]);
+      assert.match(gatewayToken.body.message!, /aud must be gridspace-resolver/);
       const unallocated = await call(`${api}/88.188.9999/X`, { method: 'PUT', token: t.token['tx-maker'], body });
       assert.deepEqual([unallocated.status, unallocated.body.responseCode], [400, 301]);
       const notOurs = await call(`${api}/77.1/X`, { method: 'PUT', token: t.token['gd-grid'], body });

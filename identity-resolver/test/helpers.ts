@@ -1,11 +1,14 @@
 // Test fixtures: real databases (a fresh SQLite file, or a fresh PostgreSQL database with a random
-// name on the cluster of GRIDSPACE_TEST_POSTGRES_URL), real nodes on 127.0.0.1 port 0, real keys.
-import { mkdtempSync, rmSync } from 'node:fs';
+// name on the cluster of GRIDSPACE_TEST_POSTGRES_URL), real nodes on 127.0.0.1 port 0, a real
+// partner registry (@gridspace/partners' demo partners, ES256 keys made per test) and its tokens.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { generatePartnerKeys, partnerToken, startResolverNode, type ResolverNode, type ResolverConfig } from '../src/index.js';
+import { importJWK, SignJWT, type JWK } from 'jose';
+import { ensureDevPartners, issueDevToken, PartnerRegistry, type PartnerOrg } from '@gridspace/partners';
+import { RESOLVER_AUDIENCE, startResolverNode, type ResolverNode, type ResolverConfig } from '../src/index.js';
 import type { DatabaseConfig } from '../src/store/datasource.js';
 
 export type DbKind = 'sqlite' | 'postgres';
@@ -39,29 +42,47 @@ export async function freshDatabase(kind: DbKind, dir: string): Promise<{ config
 export interface TestNode {
   node: ResolverNode;
   url: string;
-  /** Bearer tokens of the demo orgs. */
-  token: Record<'gd-grid' | 'tx-maker' | 'cable-maker' | 'stranger', string>;
+  /** Bearer tokens of the demo orgs; `stranger` is signed by a key the registry does not hold, `gateway` is tx-maker's token for the gateway. */
+  token: Record<'gd-grid' | 'tx-maker' | 'cable-maker' | 'stranger' | 'gateway', string>;
+  registry: PartnerRegistry;
   dataDir: string;
   close(): Promise<void>;
 }
 
 const silent = () => undefined;
 
+/** A token of `org` (its issuer and key id) signed by another key of the same kind. */
+async function forgedToken(otherKeysDir: string, org: PartnerOrg): Promise<string> {
+  const jwk = JSON.parse(readFileSync(join(otherKeysDir, `${org.id}.private.jwk.json`), 'utf8')) as JWK;
+  return new SignJWT({ org: org.id })
+    .setProtectedHeader({ alg: 'ES256', kid: org.jwks!.keys[0]!.kid! })
+    .setIssuer(org.issuer)
+    .setSubject(`${org.id}-forger`)
+    .setAudience(RESOLVER_AUDIENCE)
+    .setIssuedAt()
+    .setExpirationTime('1h')
+    .sign(await importJWK(jwk, 'ES256'));
+}
+
 export async function startTestNode(kind: DbKind, overrides: Partial<ResolverConfig> = {}): Promise<TestNode> {
   const dataDir = mkdtempSync(join(tmpdir(), 'resolver-test-'));
   const db = await freshDatabase(kind, dataDir);
-  const keys = await generatePartnerKeys(['gd-grid', 'tx-maker', 'cable-maker']);
-  // A key the node does not know: its tokens must be refused.
-  const stranger = await generatePartnerKeys(['tx-maker']);
-  const node = await startResolverNode({ port: 0, dataDir, database: db.config, partners: keys.partners, seedDemo: true, log: silent, statsIntervalMs: 0, ...overrides });
+  const dev = await ensureDevPartners(join(dataDir, 'registry'));
+  // tx-maker also owns 88.199.1001, the enterprise prefix under the second second-level node of the hierarchy tests.
+  const registry = new PartnerRegistry({ orgs: dev.registry.orgs.map((org) => (org.id === 'tx-maker' ? { ...org, prefixes: [...org.prefixes, '88.199.1001'] } : org)) });
+  // The same orgs and issuers with other keys: their tokens must be refused.
+  const stranger = await ensureDevPartners(join(dataDir, 'stranger'));
+  const node = await startResolverNode({ port: 0, dataDir, database: db.config, registry, seedDemo: true, log: silent, statsIntervalMs: 0, ...overrides });
+  const tokenOf = (org: string) => issueDevToken(dev, org, { audience: RESOLVER_AUDIENCE });
   const token = {
-    'gd-grid': await partnerToken('gd-grid', keys.privateJwks['gd-grid']!),
-    'tx-maker': await partnerToken('tx-maker', keys.privateJwks['tx-maker']!),
-    'cable-maker': await partnerToken('cable-maker', keys.privateJwks['cable-maker']!),
-    stranger: await partnerToken('tx-maker', stranger.privateJwks['tx-maker']!),
+    'gd-grid': await tokenOf('gd-grid'),
+    'tx-maker': await tokenOf('tx-maker'),
+    'cable-maker': await tokenOf('cable-maker'),
+    stranger: await forgedToken(stranger.keysDir, registry.org('tx-maker')!),
+    gateway: await issueDevToken(dev, 'tx-maker'),
   };
   return {
-    node, url: node.url, token, dataDir,
+    node, url: node.url, token, registry, dataDir,
     async close() {
       await node.close();
       await db.drop();

@@ -1,10 +1,10 @@
 // What every command needs: the data folder, the running network's URLs, tokens of the demo orgs,
 // and one-line errors.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { join, resolve } from 'node:path';
-import { importJWK, SignJWT, type JWK } from 'jose';
 import { PartnerRegistry, issueDevToken, type DevPartners } from '@gridspace/partners';
+import { RESOLVER_AUDIENCE } from '@gridspace/identity-resolver';
 import { readNetworkFile, type NetworkFile } from '../network/state.js';
 
 /** A failure the user can act on: printed as one line, exit code 1. */
@@ -30,16 +30,18 @@ export function devPartnersOf(dataDir: string): DevPartners {
   return { registryPath, registry: PartnerRegistry.load(registryPath), keysDir: join(dataDir, 'partners', 'keys') };
 }
 
-function privateKeyOf(partners: DevPartners, org: string): JWK {
+/** Only orgs of the registry with a dev key in the data folder get dev tokens. */
+function requireDevKey(partners: DevPartners, org: string): void {
   if (!partners.registry.org(org)) throw new CliError(`--as: org "${org}" is not in the partner registry (known: ${partners.registry.orgs.map((o) => o.id).join(', ')})`);
-  const path = join(partners.keysDir, `${org}.private.jwk.json`);
-  if (!existsSync(path)) throw new CliError(`no dev key for ${org} in ${partners.keysDir}: only demo orgs get dev tokens`);
-  return JSON.parse(readFileSync(path, 'utf8')) as JWK;
+  if (!existsSync(join(partners.keysDir, `${org}.private.jwk.json`))) throw new CliError(`no dev key for ${org} in ${partners.keysDir}: only demo orgs get dev tokens`);
 }
 
 export interface TokenRequest {
   org: string;
-  /** `gateway` (default) or `resolver`: the second-level node expects its own issuer and audience. */
+  /**
+   * `gateway` (default) or `resolver`: the same partner-registry token, for the gateway's audience or
+   * the second-level node's (which refuses gateway tokens, as the gateway forwards those to subgraphs).
+   */
   audience?: 'gateway' | 'resolver';
   purpose?: string;
   roles?: string[];
@@ -49,19 +51,9 @@ export interface TokenRequest {
 /** A dev token of a demo org, signed with its key from the data folder. */
 export async function tokenFor(dataDir: string, request: TokenRequest): Promise<string> {
   const partners = devPartnersOf(dataDir);
-  const jwk = privateKeyOf(partners, request.org);
-  if (request.audience === 'resolver') {
-    // The second-level node knows partners by org id (iss = org id, aud = gridspace).
-    return new SignJWT({ org: request.org })
-      .setProtectedHeader({ alg: 'ES256', kid: jwk.kid!, typ: 'JWT' })
-      .setIssuer(request.org)
-      .setSubject(`${request.org}-dev-user`)
-      .setAudience(process.env.GRIDSPACE_RESOLVER_AUDIENCE ?? 'gridspace')
-      .setIssuedAt()
-      .setExpirationTime(request.expiresIn ?? '1h')
-      .sign(await importJWK(jwk, 'ES256'));
-  }
-  return issueDevToken(partners, request.org, { purpose: request.purpose, roles: request.roles, expiresIn: request.expiresIn });
+  requireDevKey(partners, request.org);
+  const audience = request.audience === 'resolver' ? (process.env.GRIDSPACE_RESOLVER_AUDIENCE ?? RESOLVER_AUDIENCE) : undefined;
+  return issueDevToken(partners, request.org, { audience, purpose: request.purpose, roles: request.roles, expiresIn: request.expiresIn });
 }
 
 export interface GraphQLAnswer<T = Record<string, unknown>> {

@@ -91,9 +91,8 @@ export async function startNetwork(options: NetworkOptions, settings: { quiet?: 
     log(`embedded ledger ${join(dataDir, 'ledger')}: ${verified.blocks} blocks, chain verified${registered ? `, ${registered} organizations registered now` : ''}`);
 
     // The identifier hierarchy: a local top-level node (88) and our second-level node (88.188).
-    const resolverPartners = partners.registry.orgs.map((org) => ({ orgId: org.id, jwks: org.jwks ?? { keys: [] } }));
     const resolverLog = settings.quiet ? () => undefined : (line: string) => log(`[resolver] ${line}`);
-    const topLevel = await startResolverNode({ mode: 'top-level', host, port: ports.topLevel, prefix: '88', dataDir: join(dataDir, 'top-level-node'), database: { type: 'sqlite', path: join(dataDir, 'top-level-node', 'resolver.sqlite') }, partners: resolverPartners, seedDemo: false, autoApprove: true, statsIntervalMs: 0, log: resolverLog });
+    const topLevel = await startResolverNode({ mode: 'top-level', host, port: ports.topLevel, prefix: '88', dataDir: join(dataDir, 'top-level-node'), database: { type: 'sqlite', path: join(dataDir, 'top-level-node', 'resolver.sqlite') }, registry, seedDemo: false, autoApprove: true, statsIntervalMs: 0, log: resolverLog });
     cleanups.push(() => topLevel.close());
     const traceQuery = encodeURIComponent('{ trace(handle: "HANDLE") { events { eventId bizStep eventTime } state { custodian disposition } } }').replace('HANDLE', '{handle}');
     const resolver = await startResolverNode({
@@ -103,7 +102,7 @@ export async function startNetwork(options: NetworkOptions, settings: { quiet?: 
       prefix: '88.188',
       dataDir: join(dataDir, 'identity-resolver'),
       database: { type: 'sqlite', path: join(dataDir, 'identity-resolver', 'resolver.sqlite') },
-      partners: resolverPartners,
+      registry,
       topLevelUrl: topLevel.url,
       rootJwk: topLevel.key.publicJwk,
       traceUrlTemplate: `${urls.gateway}?query=${traceQuery}`,

@@ -1,18 +1,16 @@
-// Who is calling: a registry partner with a Bearer JWT (jose, pinned asymmetric algorithms, issuer =
-// org id, audience, expiry), or a Handle administrator with Handle-style Basic auth
-// `<index>:<admin handle>` (percent-encoded, as Handle clients send it) and the secret key held in
-// that handle's HS_SECKEY value at that index.
+// Who is calling: a partner org with a Bearer JWT of the partner registry (@gridspace/partners
+// verifies it: the issuer's pinned asymmetric algorithm and keys, audience, expiry), or a Handle
+// administrator with Handle-style Basic auth `<index>:<admin handle>` (percent-encoded, as Handle
+// clients send it) and the secret key held in that handle's HS_SECKEY value at that index.
 import { createHash, randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
-import { createLocalJWKSet, decodeJwt, errors as joseErrors, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { AuthenticationError, type TokenVerifier } from '@gridspace/partners';
 import { HandleError, RC } from '../handle/errors.js';
 import type { HandleValue } from '../handle/values.js';
-import type { PartnerOrg } from './partners.js';
 
 export type Principal =
   | { kind: 'partner'; orgId: string }
   | { kind: 'handle-admin'; adminHandle: string; index: number };
 
-export const ALLOWED_JWT_ALGS = ['EdDSA', 'ES256'];
 const SECRET_PREFIX = 'scrypt$';
 
 const authNeeded = (message: string) => new HandleError(RC.AUTHENTICATION_NEEDED, message);
@@ -34,20 +32,17 @@ function secretMatches(stored: string, secret: string): boolean {
 }
 
 export interface AuthenticatorOptions {
-  partners: PartnerOrg[];
-  audience: string;
+  /** Partner tokens: the registry's verifier, with this node's audience. */
+  tokens: TokenVerifier;
   /** Reads a handle record (the admin handle of Basic auth). */
   loadValues(handle: string): Promise<HandleValue[] | undefined>;
 }
 
 export class Authenticator {
-  private readonly keySets = new Map<string, JWTVerifyGetKey>();
   /** Verified Basic credentials (by digest of the header) so scrypt runs once per credential and minute. */
   private readonly basicCache = new Map<string, { principal: Principal; until: number }>();
 
-  constructor(private readonly options: AuthenticatorOptions) {
-    for (const org of options.partners) this.keySets.set(org.orgId, createLocalJWKSet(org.jwks));
-  }
+  constructor(private readonly options: AuthenticatorOptions) {}
 
   /** The principal of a request, or undefined when it carries no credentials. */
   async authenticate(authorization: string | undefined): Promise<Principal | undefined> {
@@ -61,25 +56,12 @@ export class Authenticator {
   }
 
   private async bearer(token: string): Promise<Principal> {
-    let issuer: string | undefined;
     try {
-      issuer = decodeJwt(token).iss;
-    } catch {
-      throw authNeeded('Authorization: the Bearer token is not a JWT');
-    }
-    const keySet = issuer ? this.keySets.get(issuer) : undefined;
-    if (!keySet) throw authNeeded(`Authorization: JWT issuer "${issuer ?? ''}" is not a known partner org`);
-    try {
-      const { payload } = await jwtVerify(token, keySet, { algorithms: ALLOWED_JWT_ALGS, issuer, audience: this.options.audience, requiredClaims: ['exp'] });
-      if (payload.org !== undefined && payload.org !== issuer) throw authNeeded('Authorization: JWT claim org differs from its issuer');
-      return { kind: 'partner', orgId: issuer! };
+      const partner = await this.options.tokens.verify(token);
+      return { kind: 'partner', orgId: partner.org };
     } catch (error) {
-      if (error instanceof HandleError) throw error;
-      const reason = error instanceof joseErrors.JWTExpired ? 'has expired'
-        : error instanceof joseErrors.JWTClaimValidationFailed ? `claim ${error.claim} is invalid (${error.reason})`
-        : error instanceof joseErrors.JOSEAlgNotAllowed ? `algorithm is not allowed (use ${ALLOWED_JWT_ALGS.join(' or ')})`
-        : 'signature does not verify with the org\'s keys';
-      throw authNeeded(`Authorization: the JWT ${reason}`);
+      if (error instanceof AuthenticationError) throw authNeeded(`Authorization: ${error.message}`);
+      throw error;
     }
   }
 
