@@ -1,6 +1,7 @@
 // Configuration: environment variables with local defaults (see README.md).
 import { join, resolve } from 'node:path';
 import type { JWK } from 'jose';
+import type { Ledger } from '@gridspace/ledger';
 import type { AnchorSink } from './anchor/port.js';
 import type { RegistrySource } from './auth/registry.js';
 import type { DatabaseConfig } from './store/datasource.js';
@@ -51,7 +52,10 @@ export interface ResolverConfig {
   tls?: { cert: string; key: string };
   /** On an empty store, allocate the registry's enterprise prefixes under this node's prefix to their owners. */
   seedDemo: boolean;
+  /** Where batches' Merkle roots go; default: `ledgerAnchorSink(ledger, registry)` when `ledger` is given. */
   anchorSink?: AnchorSink;
+  /** The ledger to anchor batches on (IdentifierAnchors:Anchor as the prefix owner's identity). */
+  ledger?: Ledger;
   log: (message: string) => void;
 }
 

@@ -5,6 +5,7 @@ export { resolveConfig, RESOLVER_AUDIENCE, type ResolverConfig, type NodeMode } 
 export { verifyAnswer as verify, verifyAnswer, VerificationError, issuePrefixCertificate, type VerifiedAnswer } from './trust/signing.js';
 export { merkleRoot, leafHash, type MerkleProofStep } from './anchor/merkle.js';
 export type { AnchorSink, BatchAnchor, AnchorReceipt } from './anchor/port.js';
+export { ledgerAnchorSink } from './anchor/ledger-sink.js';
 export type { RegistrySource } from './auth/registry.js';
 export type { HandleValue } from './handle/values.js';
 export type { Template, TemplateItem } from './node/templates.js';

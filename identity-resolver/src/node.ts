@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { SignJWT, decodeJwt, type JWK } from 'jose';
 import { createTokenVerifier, type PartnerRegistry } from '@gridspace/partners';
+import { ledgerAnchorSink } from './anchor/ledger-sink.js';
 import { Authenticator } from './auth/auth.js';
 import { partnerRegistry } from './auth/registry.js';
 import { resolveConfig, type ResolverConfig } from './config.js';
@@ -61,7 +62,7 @@ export async function startResolverNode(overrides: Partial<ResolverConfig> = {})
     siteUrl: () => config.publicUrl ?? url,
     traceUrlTemplate: config.traceUrlTemplate,
     cacheSize: config.cacheSize,
-    anchorSink: config.anchorSink,
+    anchorSink: config.anchorSink ?? (config.ledger ? ledgerAnchorSink(config.ledger, registry) : undefined),
     onAnchorError: (error, batchId) => log(`anchoring batch ${batchId} failed (retried at next start): ${(error as Error).message}`),
   });
   const certPath = join(config.dataDir, 'prefix-certificate.jwt');

@@ -1,9 +1,16 @@
 // The five journeys of DESIGN.md, end to end over HTTP against the network `npm start` runs:
 // real servers on free ports, a fresh data folder seeded as on a first start, real partner tokens.
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
 import { verify, VerificationError, type HandleValue } from '@gridspace/identity-resolver';
 import { eventually, PURPOSE, startTestNetwork, transformerItems, type TestNetwork } from './support.js';
+
+const execFileAsync = promisify(execFile);
+/** The `gridspace` command as built (dist/src/main.js of @gridspace/cli). */
+const gridspaceMain = createRequire(import.meta.url).resolve('@gridspace/cli').replace(/index\.js$/, 'main.js');
 
 const INDICES = 'electricity-economic-indices';
 const CELLS = 'totalCount cells { periodKind period regionLevel regionCode industryLevel industryCode suppressed suppressionReason consumptionKwh baseIndex momPct }';
@@ -75,6 +82,18 @@ describe('journeys J1-J5 on the network as npm start runs it', () => {
       return found.data?.identifierAnchor ?? undefined;
     });
     assert.deepEqual(anchor, { merkleRoot: batch.merkleRoot, count: 2000, anchoredBy: 'tx-maker' });
+
+    // `gridspace id verify --proof`: the signature up to the root key, the Merkle path by the resolver's
+    // verifyProof, and the same leaf and path by the ledger (IdentifierAnchors:Verify) against the anchor.
+    const cli = await execFileAsync(process.execPath, [gridspaceMain, '--data-dir', net.dataDir, 'id', 'verify', handle, '--proof'], { encoding: 'utf8' });
+    const checked = JSON.parse(cli.stdout) as { signature: string; proof: { batchId: string; path: string; ledger: string; matchesRegistered: boolean; anchoredOnLedger: { merkleRoot: string; anchoredBy: string } } };
+    assert.equal(checked.signature, 'valid');
+    assert.deepEqual([checked.proof.batchId, checked.proof.path, checked.proof.ledger, checked.proof.matchesRegistered], [batch.batchId, 'valid', 'valid', true]);
+    assert.deepEqual([checked.proof.anchoredOnLedger.merkleRoot, checked.proof.anchoredOnLedger.anchoredBy], [batch.merkleRoot, 'tx-maker']);
+    // The ledger refuses a leaf that is not in the batch.
+    const fullProof = (await (await fetch(`${urls.resolver}/api/handles/${handle}/proof`)).json()) as { leaf: string; path: unknown[] };
+    const forged = await net.graphql('gd-stats', 'query($p: String!, $b: ID!, $l: String!, $path: [MerkleProofStepInput!]!) { identifierProofCheck(prefix: $p, batchId: $b, leaf: $l, path: $path) { valid } }', { p: '88.188.1001', b: batch.batchId, l: '0'.repeat(64), path: fullProof.path });
+    assert.deepEqual(forged.data?.identifierProofCheck, { valid: false });
   });
 
   it('J2: the statistics bureau negotiates an agreement on the ledger and pulls indices, suppressed cells flagged, receipts on the ledger', async () => {

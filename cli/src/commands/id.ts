@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { verify as verifyAnswer, verifyProof, type HandleValue } from '@gridspace/identity-resolver';
+import { verify as verifyAnswer, verifyProof, type HandleProof, type HandleValue } from '@gridspace/identity-resolver';
 import { action, CliError, dataDir, fetchOrExplain, gatewayQuery, printJson, progress, runningNetwork, tokenFor } from './context.js';
 
 const MAX_BATCH = 2000;
@@ -151,10 +151,10 @@ export function idCommands(root: Command): void {
     );
 
   id.command('verify')
-    .description("resolve with a signature and verify it up to the top-level node's root key; --proof also checks the record's Merkle proof against the batch anchor on the ledger")
+    .description("resolve with a signature and verify it up to the top-level node's root key; --proof also checks the record's Merkle proof, here and by the ledger against the batch anchor (IdentifierAnchors:Verify)")
     .argument('<handle>', 'e.g. 88.188.1001/TX2026-000001')
     .option('--proof', 'check the registration batch proof and its ledger anchor')
-    .option('--as <org>', 'org whose token reads the anchor through the gateway (with --proof)', 'gd-stats')
+    .option('--as <org>', 'org whose token asks the ledger through the gateway (with --proof)', 'gd-stats')
     .action(
       action(async (handle: string, options: { proof?: boolean; as: string }, command: Command) => {
         const dir = dataDir(command);
@@ -174,20 +174,32 @@ export function idCommands(root: Command): void {
         if (options.proof) {
           const proofAnswer = await resolverCall(`${network.urls.resolver}/api/handles/${handlePath(handle)}/proof`);
           if (proofAnswer.status !== 200) throw refusal(proofAnswer.body, proofAnswer.status);
-          const proof = proofAnswer.body as unknown as Parameters<typeof verifyProof>[0] & { batchId: string; matchesCurrent: boolean };
+          const proof = proofAnswer.body as unknown as HandleProof & { matchesCurrent: boolean };
+          // 1. The audit path leads from the record's leaf to the batch root (the resolver's own check) ...
           const path = verifyProof(proof);
           if (!path.valid) throw new CliError(`Merkle proof does not verify: ${path.reason}`);
-          const prefix = handle.slice(0, handle.indexOf('/'));
+          // ... and the leaf is the record just resolved and verified, unless it changed since registration.
+          const unsigned = body.values!.filter((v) => v.type !== 'HS_CERT' && v.type !== 'HS_SIGNATURE');
+          const sameRecord = verifyProof(proof, { handle: verified.handle, values: unsigned }).valid;
+          // 2. The ledger checks the same leaf and path against the root it anchored (IdentifierAnchors:Verify).
           const token = await tokenFor(dir, { org: options.as });
-          const { identifierAnchor } = await gatewayQuery<{ identifierAnchor: { merkleRoot: string; txId: string; anchoredBy: string; anchoredAt: string } | null }>(
+          const { identifierProofCheck: check } = await gatewayQuery<{ identifierProofCheck: { valid: boolean; anchor: { merkleRoot: string; txId: string; anchoredBy: string; anchoredAt: string } } | null }>(
             network,
             token,
-            'query($prefix: String!, $batchId: ID!) { identifierAnchor(prefix: $prefix, batchId: $batchId) { merkleRoot txId anchoredBy anchoredAt } }',
-            { prefix, batchId: proof.batchId },
+            'query($prefix: String!, $batchId: ID!, $leaf: String!, $path: [MerkleProofStepInput!]!) { identifierProofCheck(prefix: $prefix, batchId: $batchId, leaf: $leaf, path: $path) { valid anchor { merkleRoot txId anchoredBy anchoredAt } } }',
+            { prefix: proof.prefix, batchId: proof.batchId, leaf: proof.leaf, path: proof.path },
           );
-          if (!identifierAnchor) throw new CliError(`batch ${proof.batchId} is not anchored on the ledger (yet)`);
-          if (identifierAnchor.merkleRoot !== proof.merkleRoot) throw new CliError(`the ledger anchors root ${identifierAnchor.merkleRoot} for batch ${proof.batchId}, the resolver claims ${proof.merkleRoot}`);
-          result.proof = { batchId: proof.batchId, merkleRoot: proof.merkleRoot, path: 'valid', matchesCurrent: proof.matchesCurrent, anchoredOnLedger: identifierAnchor };
+          if (!check) throw new CliError(`batch ${proof.batchId} is not anchored on the ledger (yet)`);
+          if (!check.valid) throw new CliError(`the ledger anchors root ${check.anchor.merkleRoot} for batch ${proof.batchId}: the record's proof does not lead to it (the resolver claims ${proof.merkleRoot})`);
+          result.proof = {
+            batchId: proof.batchId,
+            merkleRoot: proof.merkleRoot,
+            path: 'valid',
+            ledger: 'valid',
+            matchesRegistered: sameRecord,
+            ...(sameRecord ? {} : { note: 'the record changed after registration: the proof is of the registered version' }),
+            anchoredOnLedger: check.anchor,
+          };
         }
         printJson(result);
       }),

@@ -1,6 +1,6 @@
 // The trace intake subgraph: ledger operations partners need for the journeys that the ledger
 // subgraph does not offer (yet) — recording an EPCIS event as the caller's org, and reading the
-// anchor of an identifier registration batch. Every call goes through the Ledger port as the
+// anchor of an identifier registration batch or checking a record's Merkle proof against it. Every call goes through the Ledger port as the
 // caller's own ledger identity (from the partner token the gateway forwards), so the chaincode's
 // custody rules decide. A stopgap until @gridspace/ledger/subgraph has these fields.
 import { createServer, type Server } from 'node:http';
@@ -33,9 +33,28 @@ export const INTAKE_SDL = /* GraphQL */ `
     blockNumber: Int!
   }
 
+  enum MerkleSide {
+    left
+    right
+  }
+
+  "One step of a Merkle audit path: the sibling hash and the side it sits on."
+  input MerkleProofStepInput {
+    side: MerkleSide!
+    hash: String!
+  }
+
+  "IdentifierAnchors:Verify on the ledger: whether a leaf and its audit path lead to the anchored root."
+  type IdentifierProofCheck {
+    valid: Boolean!
+    anchor: IdentifierAnchor!
+  }
+
   type Query {
     "The anchor of a registration batch; null when it is not anchored (yet)."
     identifierAnchor(prefix: String!, batchId: ID!): IdentifierAnchor
+    "Checks a record's leaf hash and audit path (GET /api/handles/{handle}/proof) against the batch's anchor; null when it is not anchored (yet)."
+    identifierProofCheck(prefix: String!, batchId: ID!, leaf: String!, path: [MerkleProofStepInput!]!): IdentifierProofCheck
   }
 
   type Mutation {
@@ -62,21 +81,25 @@ export async function startIntakeSubgraph(options: { ledger: Ledger; host: strin
     if (!identity) throw new GraphQLError(`org ${caller.orgId} has no identity on this ledger; onboard it first`, { extensions: { code: 'FORBIDDEN' } });
     return identity.name;
   };
+  /** Anchors are public: an anonymous reader reads as the operator. Not anchored (yet) is null. */
+  const readAnchors = async (caller: IntakeCaller | undefined, fn: string, args: string[]) => {
+    const identity = caller ? identityOf(caller) : 'operator';
+    try {
+      return JSON.parse(await ledger.evaluate({ identity, fn, args })) as unknown;
+    } catch (error) {
+      if (error instanceof LedgerError && error.code === 'NOT_FOUND') return null;
+      throw refusal(error);
+    }
+  };
   const schema = buildSubgraphSchema({
     typeDefs: parse(INTAKE_SDL),
     resolvers: {
       JSON: JSONScalar,
       Query: {
-        identifierAnchor: async (_: unknown, args: { prefix: string; batchId: string }, context: { caller?: IntakeCaller }) => {
-          // Anchors are public: an anonymous reader reads as the operator.
-          const identity = context.caller ? identityOf(context.caller) : 'operator';
-          try {
-            return JSON.parse(await ledger.evaluate({ identity, fn: 'IdentifierAnchors:Get', args: [args.prefix, args.batchId] })) as unknown;
-          } catch (error) {
-            if (error instanceof LedgerError && error.code === 'NOT_FOUND') return null;
-            throw refusal(error);
-          }
-        },
+        identifierAnchor: (_: unknown, args: { prefix: string; batchId: string }, context: { caller?: IntakeCaller }) =>
+          readAnchors(context.caller, 'IdentifierAnchors:Get', [args.prefix, args.batchId]),
+        identifierProofCheck: (_: unknown, args: { prefix: string; batchId: string; leaf: string; path: unknown[] }, context: { caller?: IntakeCaller }) =>
+          readAnchors(context.caller, 'IdentifierAnchors:Verify', [args.prefix, args.batchId, args.leaf, JSON.stringify(args.path)]),
       },
       Mutation: {
         recordTraceEvent: async (_: unknown, args: { event: unknown }, context: { caller?: IntakeCaller }) => {

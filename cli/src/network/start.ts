@@ -12,7 +12,6 @@ import { createTokenVerifier, ensureDevPartners, type DevPartners } from '@grids
 import { startResolverNode, type ResolverNode } from '@gridspace/identity-resolver';
 import { openStore, startEnergySubgraph } from '@gridspace/data-products';
 import { callerFromForwardedToken, silentLogger, startGateway, watchedRegistry } from '@gridspace/gateway';
-import { ownerAnchorSink } from './anchor-sink.js';
 import type { NetworkOptions } from './config.js';
 import { startIntakeSubgraph } from './intake-subgraph.js';
 import { concretePorts } from './ports.js';
@@ -107,7 +106,7 @@ export async function startNetwork(options: NetworkOptions, settings: { quiet?: 
       rootJwk: topLevel.key.publicJwk,
       traceUrlTemplate: `${urls.gateway}?query=${traceQuery}`,
       seedDemo: true,
-      anchorSink: ownerAnchorSink(ledger, registry),
+      ledger,
       log: resolverLog,
     });
     cleanups.push(() => resolver.close());

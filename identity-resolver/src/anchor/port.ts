@@ -1,5 +1,5 @@
 // Where registration batches' Merkle roots go to be anchored: the node calls its AnchorSink after
-// a batch commits (and again at start for batches not anchored yet). The network wires a sink that
+// a batch commits (and again at start for batches not anchored yet). `ledgerAnchorSink` (ledger-sink.ts)
 // submits IdentifierAnchors:Anchor through the `Ledger` port as the org owning the prefix.
 
 export interface BatchAnchor {
