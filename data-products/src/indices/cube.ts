@@ -60,6 +60,37 @@ export class CellStats {
     }
   }
 
+  /** Adds each leaf cell into its ancestors, in every period slab (leaves must be disjoint). */
+  rollUp(periods: number, slab: number, leaves: readonly { leaf: number; ancestors: readonly number[] }[]): void {
+    for (let p = 0; p < periods; p++) {
+      const base = p * slab;
+      for (const { leaf, ancestors } of leaves) {
+        const from = base + leaf;
+        if (this.contributors[from] === 0 && this.enterprises[from] === 0) continue;
+        for (const ancestor of ancestors) {
+          const to = base + ancestor;
+          this.sumWh[to] += this.sumWh[from];
+          this.contributors[to] += this.contributors[from];
+          this.enterprises[to] += this.enterprises[from];
+          this.resumed[to] += this.resumed[from];
+          this.enterpriseCurrentWh[to] += this.enterpriseCurrentWh[from];
+          this.enterpriseBaselineWh[to] += this.enterpriseBaselineWh[from];
+          this.mergeTop(to, this.top1[from]);
+          this.mergeTop(to, this.top2[from]);
+        }
+      }
+    }
+  }
+
+  private mergeTop(cell: number, wh: number): void {
+    if (wh > this.top1[cell]) {
+      this.top2[cell] = this.top1[cell];
+      this.top1[cell] = wh;
+    } else if (wh > this.top2[cell]) {
+      this.top2[cell] = wh;
+    }
+  }
+
   addEnterprise(cell: number, currentWh: number, baselineWh: number, resumed: boolean): void {
     this.enterprises[cell]++;
     if (resumed) this.resumed[cell]++;
@@ -124,27 +155,37 @@ export function buildCube(data: MeterData, options: CubeOptions = {}): Cube {
 
   const day = new CellStats(days * slab);
   const block = new CellStats(blocks.length * slab);
-  const leafCells = new Map<string, number[]>();
+  // Each customer adds its values to its leaf cell (city x division) only; the ancestors are
+  // rolled up from the leaves afterwards, per period slab. Leaves hold disjoint customers, so sums
+  // and contributor counts add up and the top two of a parent are the top two of its leaves' tops.
+  const leafOf = new Map<string, { leaf: number; ancestors: number[] }>();
   const blockSums = new Float64Array(blocks.length);
   const blockHas = new Uint8Array(blocks.length);
+  const wh = data.wh;
 
   data.customers.forEach((customer, c) => {
     const key = `${customer.city}/${customer.division}`;
-    let cells = leafCells.get(key);
-    if (!cells) {
-      cells = [];
+    let entry = leafOf.get(key);
+    if (!entry) {
+      const cells: number[] = [];
       for (const r of ref.regionPath(customer.city)) for (const i of ref.industryPath(customer.division)) {
         const ri = regionIndex.get(r);
         const ii = industryIndex.get(i);
         if (ri !== undefined && ii !== undefined) cells.push(cellOf(ri, ii));
       }
-      leafCells.set(key, cells);
+      const ri = regionIndex.get(customer.city);
+      const ii = industryIndex.get(customer.division);
+      if (ri === undefined || ii === undefined) return; // not in the hierarchies: contributes nowhere
+      const leaf = cellOf(ri, ii);
+      entry = { leaf, ancestors: cells.filter((cell) => cell !== leaf) };
+      leafOf.set(key, entry);
     }
+    const leaf = entry.leaf;
     const row = c * days;
     const enterprise = customer.kind === 'enterprise';
     let baselineWh = 0;
     if (enterprise) {
-      for (const d of baselineDays) baselineWh += data.wh[row + d] || 0; // NaN (no reading) counts as 0
+      for (const d of baselineDays) baselineWh += wh[row + d] || 0; // NaN (no reading) counts as 0
       baselineWh = baselineDays.length ? baselineWh / baselineDays.length : 0;
     }
     const tracksResumption = enterprise && baselineWh > 0;
@@ -152,27 +193,30 @@ export function buildCube(data: MeterData, options: CubeOptions = {}): Cube {
     blockSums.fill(0);
     blockHas.fill(0);
     for (let d = 0; d < days; d++) {
-      const wh = data.wh[row + d];
-      const base = d * slab;
-      const present = !Number.isNaN(wh);
+      const value = wh[row + d];
+      const at = d * slab + leaf;
+      const present = value === value; // not NaN
       if (present) {
-        for (const cell of cells) day.add(base + cell, wh);
-        blockSums[blockOfDay[d]] += wh;
+        day.add(at, value);
+        blockSums[blockOfDay[d]] += value;
         blockHas[blockOfDay[d]] = 1;
       }
       if (tracksResumption) {
-        const current = present ? wh : 0;
-        for (const cell of cells) day.addEnterprise(base + cell, current, baselineWh, current > limit);
+        const current = present ? value : 0;
+        day.addEnterprise(at, current, baselineWh, current > limit);
       }
     }
     for (let b = 0; b < blocks.length; b++) {
-      const base = b * slab;
-      if (blockHas[b]) for (const cell of cells) block.add(base + cell, blockSums[b]);
+      const at = b * slab + leaf;
+      if (blockHas[b]) block.add(at, blockSums[b]);
       if (tracksResumption) {
         const meanDaily = blockSums[b] / blocks[b].days.length;
-        for (const cell of cells) block.addEnterprise(base + cell, meanDaily, baselineWh, meanDaily > limit);
+        block.addEnterprise(at, meanDaily, baselineWh, meanDaily > limit);
       }
     }
   });
+  const leaves = [...leafOf.values()];
+  day.rollUp(days, slab, leaves);
+  block.rollUp(blocks.length, slab, leaves);
   return { regions, industries, regionIndex, industryIndex, dates: data.dates, blocks, blockOfDay, day, block, baseline, cellOf };
 }

@@ -69,8 +69,20 @@ export async function loadMeterData(store: Store): Promise<MeterData> {
   const data = emptyMeterData(customers, range.first, range.last);
   const fill = filler(data);
   if (store.kind === 'sqlite' && store.sqlite) {
-    const statement = store.sqlite.prepare('SELECT customer_id, date, kwh FROM reading').raw(true);
-    for (const row of statement.iterate() as Iterable<[string, string, number]>) fill(row[0], row[1], row[2]);
+    // One date at a time along the primary key (date, customer_id): rows come in customer order,
+    // like data.customers, so the next customer is usually the one after the previous row's.
+    const statement = store.sqlite.prepare('SELECT customer_id, kwh FROM reading WHERE date = ?').raw(true);
+    const customerIndex = new Map(customers.map((c, i) => [c.id, i]));
+    const days = data.dates.length;
+    for (let d = 0; d < days; d++) {
+      let next = 0;
+      for (const [id, kwh] of statement.all(data.dates[d]) as [string, number][]) {
+        const c = next < customers.length && customers[next].id === id ? next : customerIndex.get(id);
+        if (c === undefined) continue;
+        data.wh[c * days + d] = Math.round(kwh * 1000);
+        next = c + 1;
+      }
+    }
     return data;
   }
   // PostgreSQL: a month at a time keeps result sets bounded.
