@@ -23,14 +23,6 @@ export interface CustomerRow {
   division: string;
 }
 
-export interface ReadingRow {
-  customerId: string;
-  regionCode: string;
-  industryCode: string;
-  date: string;
-  kwh: number;
-}
-
 const CUSTOMER_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 const KWH = /^(0|[1-9][0-9]{0,11})(\.[0-9]{1,3})?$/;
 
@@ -56,14 +48,24 @@ function checkCustomerId(value: string): string {
   return value;
 }
 
+// The same few hundred codes recur millions of times: remember what each one maps to.
+const cityVerdicts = new Map<string, string | undefined>();
+const divisionVerdicts = new Map<string, string | undefined>();
+function remembered(verdicts: Map<string, string | undefined>, value: string, decide: (value: string) => string | undefined): string | undefined {
+  if (verdicts.has(value)) return verdicts.get(value);
+  const verdict = decide(value);
+  if (verdicts.size < 100_000) verdicts.set(value, verdict);
+  return verdict;
+}
+
 function checkRegion(value: string): string {
-  const city = classifications().cityOf(value);
+  const city = remembered(cityVerdicts, value, (code) => classifications().cityOf(code));
   if (!city) throw new RowInvalid('region_code', `"${value}" is not a GB/T 2260 code of a Guangdong Greater Bay Area city or one of its districts`);
   return city;
 }
 
 function checkIndustry(value: string): string {
-  const division = classifications().divisionOf(value);
+  const division = remembered(divisionVerdicts, value, (code) => classifications().divisionOf(code));
   if (!division) throw new RowInvalid('industry_code', `"${value}" is not a GB/T 4754-2017 division (01-97, optionally with group/class digits) nor ${RESIDENTIAL}`);
   return division;
 }
@@ -80,17 +82,22 @@ export function parseCustomerRow(record: string[]): CustomerRow {
   return { customerId, kind, regionCode, industryCode, city, division };
 }
 
-/** Validates one reading against the known customers (the reading must agree with its customer). */
-export function parseReadingRow(record: string[], customers: ReadonlyMap<string, CustomerRow>): ReadingRow {
+/**
+ * Validates one reading (customer_id, region_code, industry_code, date, kwh) against the known
+ * customers -- the reading must agree with its customer -- and returns its kWh.
+ */
+export function checkReadingRow(record: string[], customers: ReadonlyMap<string, CustomerRow>): number {
   const [customerId, regionCode, industryCode, date, kwhText] = record;
-  checkCustomerId(customerId);
   const customer = customers.get(customerId);
-  if (!customer) throw new RowInvalid('customer_id', `unknown customer "${customerId}" (import the customers file first)`);
+  if (!customer) {
+    checkCustomerId(customerId);
+    throw new RowInvalid('customer_id', `unknown customer "${customerId}" (import the customers file first)`);
+  }
   const city = checkRegion(regionCode);
   if (city !== customer.city) throw new RowInvalid('region_code', `"${regionCode}" is not in city ${customer.city} of customer ${customerId}`);
   const division = checkIndustry(industryCode);
   if (division !== customer.division) throw new RowInvalid('industry_code', `"${industryCode}" differs from customer ${customerId}'s ${customer.industryCode}`);
   if (!validDate(date)) throw new RowInvalid('date', `"${date}" is not a calendar date YYYY-MM-DD`);
   if (!KWH.test(kwhText)) throw new RowInvalid('kwh', `"${kwhText}" is not a non-negative number of kWh with at most 3 decimals`);
-  return { customerId, regionCode, industryCode, date, kwh: Number(kwhText) };
+  return Number(kwhText);
 }
