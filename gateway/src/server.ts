@@ -100,6 +100,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
   });
 
   // ---- Composition ----
+  const ownSubgraphs = new Set(config.subgraphs.filter((s) => s.core ?? true).map((s) => s.name));
   const sources = (): SubgraphSource[] => [
     ...config.subgraphs.map((s) => ({ ...s, core: s.core ?? true })),
     ...registry()
@@ -342,7 +343,9 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
       fromClientToSubgraphs({ request, subgraphName }) {
         const state = states.get(request);
         return {
-          authorization: request.headers.get('authorization'),
+          // The caller's token goes only to the network's own subgraphs: a partner-run subgraph
+          // could replay it. Partner subgraphs learn what they may release from the signed grant.
+          authorization: ownSubgraphs.has(subgraphName) ? request.headers.get('authorization') : undefined,
           'x-request-id': state?.id,
           [GRANT_HEADER]: (state?.grants.get(subgraphName) ?? state?.grants.get(ALL_SUBGRAPHS))?.join(','),
         };

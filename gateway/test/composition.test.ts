@@ -70,6 +70,10 @@ describe('composition', { timeout: 120_000 }, () => {
     const response = await net.query('gd-grid', 'query($h: String!) { tracedIdentifier(handle: $h) { handle trace { events { eventId } } datasheet { model ratedKva } } }', { variables: { h: handle } });
     assert.equal(response.errors, undefined, JSON.stringify(response.errors));
     assert.deepEqual(response.data, { tracedIdentifier: { handle, trace: { events: [] }, datasheet: { model: 'TX-TX2026-000001', ratedKva: 630 } } });
+    // Partner-run subgraphs never see callers' tokens (they could replay them); the network's own do.
+    const queried = datasheet.requests.filter((headers) => headers['x-request-id']);
+    assert.ok(queried.length > 0);
+    assert.ok(queried.every((headers) => headers.authorization === undefined), 'a partner subgraph received a caller token');
     const hk = await net.query('gd-grid', '{ hkFlows }');
     assert.match(hk.errors?.[0]?.message ?? '', /Cannot query field "hkFlows"/);
   });

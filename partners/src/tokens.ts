@@ -116,7 +116,7 @@ function describeJoseError(error: unknown, org: PartnerOrg, audience: string): s
   if (error instanceof joseErrors.JWTExpired) return 'the token has expired; get a new one';
   if (error instanceof joseErrors.JWTClaimValidationFailed) {
     if (error.claim === 'nbf') return 'the token is not valid yet (nbf)';
-    if (error.claim === 'aud') return `the token is not for this gateway (aud must be ${audience})`;
+    if (error.claim === 'aud') return `the token is not for this service (aud must be ${audience})`;
     if (error.claim === 'iss') return `the token issuer does not match ${org.issuer}`;
     return `the token claim ${error.claim} is invalid: ${error.reason}`;
   }
