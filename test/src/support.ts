@@ -15,7 +15,6 @@ export function testEnv(dataDir: string): NodeJS.ProcessEnv {
     GRIDSPACE_GATEWAY_PORT: '0',
     GRIDSPACE_LEDGER_PORT: '0',
     GRIDSPACE_ENERGY_PORT: '0',
-    GRIDSPACE_INTAKE_PORT: '0',
     GRIDSPACE_PARTNER_PORT: '0',
     GRIDSPACE_RESOLVER_PORT: '0',
     GRIDSPACE_TOP_LEVEL_PORT: '0',

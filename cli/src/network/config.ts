@@ -12,8 +12,6 @@ export interface NetworkPorts {
   resolver: number;
   /** Local top-level node. */
   topLevel: number;
-  /** The trace intake subgraph (ledger writes the ledger subgraph does not offer yet). */
-  intake: number;
 }
 
 export interface DemoSize {
@@ -42,7 +40,7 @@ export interface NetworkOptions {
   log: (line: string) => void;
 }
 
-export const DEFAULT_PORTS: NetworkPorts = { gateway: 4000, ledger: 4001, energy: 4002, partners: 4100, resolver: 8000, topLevel: 8001, intake: 4003 };
+export const DEFAULT_PORTS: NetworkPorts = { gateway: 4000, ledger: 4001, energy: 4002, partners: 4100, resolver: 8000, topLevel: 8001 };
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
@@ -67,7 +65,6 @@ export function networkOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Net
       gateway: port(env, 'GRIDSPACE_GATEWAY_PORT', DEFAULT_PORTS.gateway),
       ledger: port(env, 'GRIDSPACE_LEDGER_PORT', DEFAULT_PORTS.ledger),
       energy: port(env, 'GRIDSPACE_ENERGY_PORT', DEFAULT_PORTS.energy),
-      intake: port(env, 'GRIDSPACE_INTAKE_PORT', DEFAULT_PORTS.intake),
       partners: port(env, 'GRIDSPACE_PARTNER_PORT', DEFAULT_PORTS.partners),
       resolver: port(env, 'GRIDSPACE_RESOLVER_PORT', DEFAULT_PORTS.resolver),
       topLevel: port(env, 'GRIDSPACE_TOP_LEVEL_PORT', DEFAULT_PORTS.topLevel),

@@ -1,7 +1,6 @@
 // `gridspace start`: the whole network in one process on embedded defaults, with a persistent
 // data folder — the embedded ledger, a local top-level node and the second-level node under it,
-// the energy subgraph with demo readings, the ledger subgraph, the trace intake subgraph, the
-// sample partner subgraphs (their own processes) and the gateway composing them all.
+// the energy subgraph with demo readings, the ledger subgraph, the sample partner subgraphs (their own processes) and the gateway composing them all.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -13,7 +12,6 @@ import { startResolverNode, type ResolverNode } from '@gridspace/identity-resolv
 import { openStore, startEnergySubgraph } from '@gridspace/data-products';
 import { callerFromForwardedToken, silentLogger, startGateway, watchedRegistry } from '@gridspace/gateway';
 import type { NetworkOptions } from './config.js';
-import { startIntakeSubgraph } from './intake-subgraph.js';
 import { concretePorts } from './ports.js';
 import { seedDemo, seedOrganizations, type SeedMarker } from './seed.js';
 import { writeNetworkFile, networkFilePath, type NetworkFile } from './state.js';
@@ -66,7 +64,6 @@ export async function startNetwork(options: NetworkOptions, settings: { quiet?: 
     gatewayOrigin: origin(ports.gateway),
     ledgerSubgraph: `${origin(ports.ledger)}/graphql`,
     energySubgraph: `${origin(ports.energy)}/graphql`,
-    intakeSubgraph: `${origin(ports.intake)}/graphql`,
     resolver: origin(ports.resolver),
     topLevel: origin(ports.topLevel),
     datasheetSubgraph: `${origin(ports.datasheet)}/graphql`,
@@ -121,8 +118,6 @@ export async function startNetwork(options: NetworkOptions, settings: { quiet?: 
     const authenticate = callerFromForwardedToken(createTokenVerifier(registry));
     const ledgerSubgraph = await startLedgerSubgraph({ ledger, authenticate, host, port: ports.ledger });
     cleanups.push(() => ledgerSubgraph.close());
-    const intake = await startIntakeSubgraph({ ledger, authenticate, host, port: ports.intake });
-    cleanups.push(() => intake.close());
 
     // Demo data, once; then the energy subgraph over the readings.
     const store = await openStore(`sqlite:${join(dataDir, 'data-products.db')}`);
@@ -156,7 +151,6 @@ export async function startNetwork(options: NetworkOptions, settings: { quiet?: 
         { name: 'ledger', url: urls.ledgerSubgraph },
         { name: 'energy', url: urls.energySubgraph },
         { name: 'identifiers', url: `${resolver.url}/graphql` },
-        { name: 'trace-intake', url: urls.intakeSubgraph },
       ],
       grantKeyFile: join(dataDir, 'gateway', 'grant-key.json'),
       recomposeIntervalMs: options.recomposeIntervalMs,
@@ -193,7 +187,6 @@ export function printWelcome(network: RunningNetwork, log: (line: string) => voi
     `  gateway              ${u.gateway}   (GraphiQL in a browser; ${u.gatewayOrigin}/status, /metrics, /healthz)`,
     `  ledger subgraph      ${u.ledgerSubgraph}`,
     `  energy subgraph      ${u.energySubgraph}`,
-    `  trace intake         ${u.intakeSubgraph}`,
     `  second-level node    ${u.resolver}/api/handles/88.188.1001/TX2026-000001   (Handle REST; subgraph ${u.resolver}/graphql)`,
     `  top-level node       ${u.topLevel}   (root key ${u.topLevel}/.well-known/jwks.json)`,
     `  tx-maker datasheets  ${u.datasheetSubgraph}`,

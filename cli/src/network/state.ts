@@ -11,7 +11,6 @@ export interface NetworkFile {
     gatewayOrigin: string;
     ledgerSubgraph: string;
     energySubgraph: string;
-    intakeSubgraph: string;
     resolver: string;
     topLevel: string;
     datasheetSubgraph: string;

@@ -94,6 +94,18 @@ export function createResolvers(ledger: Ledger) {
     }
   };
 
+  /** Anchors are public: an anonymous reader reads with the ledger's first identity. Not anchored (yet) is null. */
+  const readAnchor = async (caller: LedgerCaller | undefined, fn: string, args: string[]) => {
+    const identity = caller ? identityOf(caller) : ledger.identities()[0]?.name;
+    if (!identity) throw new GraphQLError('this ledger has no identities', { extensions: { code: 'UNAVAILABLE' } });
+    try {
+      return JSON.parse(await ledger.evaluate({ identity, fn, args })) as unknown;
+    } catch (error) {
+      if (error instanceof LedgerError && error.code === 'NOT_FOUND') return null;
+      throw toGraphQLError(error);
+    }
+  };
+
   /** The caller's agreements, as provider or consumer, without duplicates. */
   const agreementsOf = async (caller: LedgerCaller | undefined): Promise<AgreementRecord[]> => {
     const orgId = caller?.orgId ?? '';
@@ -140,6 +152,10 @@ export function createResolvers(ledger: Ledger) {
       },
       trace: (_: unknown, { handle }: { handle: string }) => ({ handle }),
       tracedIdentifier: (_: unknown, { handle }: { handle: string }) => ({ handle }),
+      identifierAnchor: (_: unknown, args: { prefix: string; batchId: string }, { caller }: LedgerSubgraphContext) =>
+        readAnchor(caller, 'IdentifierAnchors:Get', [args.prefix, args.batchId]),
+      identifierProofCheck: (_: unknown, args: { prefix: string; batchId: string; leaf: string; path: unknown[] }, { caller }: LedgerSubgraphContext) =>
+        readAnchor(caller, 'IdentifierAnchors:Verify', [args.prefix, args.batchId, args.leaf, JSON.stringify(args.path)]),
     },
     Mutation: {
       requestAgreement: propose('Agreements:Request'),
@@ -149,6 +165,19 @@ export function createResolvers(ledger: Ledger) {
       verifyAgreement: step('Agreements:Verify'),
       finalizeAgreement: step('Agreements:Finalize'),
       terminateAgreement: step('Agreements:Terminate'),
+      recordTraceEvent: async (_: unknown, { event }: { event: unknown }, { caller }: LedgerSubgraphContext) => {
+        const identity = identityOf(caller);
+        if (typeof event !== 'object' || event === null || Array.isArray(event)) {
+          throw new GraphQLError('event: must be one EPCIS event object', { extensions: { code: 'BAD_USER_INPUT' } });
+        }
+        try {
+          const committed = await ledger.submit({ identity, fn: 'Traceability:RecordEvent', args: [JSON.stringify(event)] });
+          const recorded = JSON.parse(committed.result) as { eventId: string };
+          return { eventId: recorded.eventId, txId: committed.txId, blockNumber: committed.blockNumber };
+        } catch (error) {
+          throw toGraphQLError(error);
+        }
+      },
     },
     DataProduct: {
       keywords: (p: { keywords?: string[] }) => p.keywords ?? [],

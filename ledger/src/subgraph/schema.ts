@@ -174,6 +174,41 @@ export const LEDGER_SUBGRAPH_SDL = /* GraphQL */ `
     trace: Trace!
   }
 
+  "The Merkle root of an identifier registration batch, as anchored on the ledger."
+  type IdentifierAnchor {
+    prefix: String!
+    batchId: ID!
+    merkleRoot: String!
+    count: Int!
+    algorithm: String!
+    anchoredBy: String!
+    anchoredAt: String!
+    txId: String!
+  }
+
+  enum MerkleSide {
+    left
+    right
+  }
+
+  "One step of a Merkle audit path: the sibling hash and the side it sits on."
+  input MerkleProofStepInput {
+    side: MerkleSide!
+    hash: String!
+  }
+
+  "IdentifierAnchors:Verify on the ledger: whether a leaf and its audit path lead to the anchored root."
+  type IdentifierProofCheck {
+    valid: Boolean!
+    anchor: IdentifierAnchor!
+  }
+
+  type RecordedTraceEvent {
+    eventId: ID!
+    txId: String!
+    blockNumber: Int!
+  }
+
   type Query {
     "The data products of the catalog."
     dataProducts: [DataProduct!]!
@@ -187,6 +222,10 @@ export const LEDGER_SUBGRAPH_SDL = /* GraphQL */ `
     trace(handle: String!): Trace!
     "The identifier as an entity: other subgraphs (resolver, supplier datasheets) add their fields to it."
     tracedIdentifier(handle: String!): Identifier!
+    "The anchor of an identifier registration batch (public); null when it is not anchored (yet)."
+    identifierAnchor(prefix: String!, batchId: ID!): IdentifierAnchor
+    "Checks a record's leaf hash and audit path (the resolver's GET /api/handles/{handle}/proof) against its batch's anchor; null when not anchored (yet)."
+    identifierProofCheck(prefix: String!, batchId: ID!, leaf: String!, path: [MerkleProofStepInput!]!): IdentifierProofCheck
   }
 
   input AgreementProposalInput {
@@ -209,5 +248,7 @@ export const LEDGER_SUBGRAPH_SDL = /* GraphQL */ `
     finalizeAgreement(id: ID!): Agreement!
     "Either party: end a negotiation, or revoke / renounce a FINALIZED agreement."
     terminateAgreement(id: ID!, reason: String!): Agreement!
+    "Records one EPCIS 2.0 event (JSON) as the caller's org; the chaincode's custody rules apply."
+    recordTraceEvent(event: JSON!): RecordedTraceEvent!
   }
 `;
