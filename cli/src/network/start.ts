@@ -196,7 +196,7 @@ export function printWelcome(network: RunningNetwork, log: (line: string) => voi
     `  TOKEN=$(npx gridspace token gd-drc)`,
     `  curl -s ${u.gateway} -H "authorization: Bearer $TOKEN" -H 'x-gridspace-purpose: macro-economic-monitoring' -H 'content-type: application/json' \\`,
     `       -d '{"query":"{ electricityIndices(query: {periodKind: MONTH, regionLevels: [CITY], industryLevels: [SECTION]}, first: 5) { totalCount cells { period regionName industryName suppressed suppressionReason consumptionKwh } } }"}'`,
-    'walkthrough of the five journeys: cli/WALKTHROUGH.md; stop with Ctrl-C',
+    'walkthrough of the five journeys: README.md (Walkthrough); stop with Ctrl-C',
   ];
   for (const line of lines) log(line);
 }
