@@ -3,7 +3,7 @@
 // is the canonical JSON of {handle, values} of a record as registered.
 import { merkleLeafHash, merkleProof, merkleRoot, verifyMerkleProof, type MerkleProofStep } from '@gridspace/schemas';
 import type { HandleValue } from '../handle/values.js';
-import { canonicalJson } from '../trust/canonical.js';
+import { canonicalJson } from '@gridspace/schemas';
 
 export { merkleProof, merkleRoot, verifyMerkleProof, type MerkleProofStep };
 

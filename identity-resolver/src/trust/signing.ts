@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { SignJWT, importJWK, jwtVerify, type CryptoKey, type JWK, type JWTPayload } from 'jose';
 import { parseHandle, responsiblePrefix, isUnder, prefixHandle } from '../handle/syntax.js';
 import type { HandleValue } from '../handle/values.js';
-import { canonicalJson } from './canonical.js';
+import { canonicalJson } from '@gridspace/schemas';
 import { SIGNING_ALG, type NodeKey } from './keys.js';
 
 export const HS_CERT_INDEX = 400;
