@@ -5,9 +5,8 @@
 import { createReadStream } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import Papa from 'papaparse';
-import { dayNumber } from '../indices/dates.js';
 import { BATCH_WRITTEN, type ReaderJob, type ReaderMessage, type RowCounts } from './protocol.js';
-import { checkReadingRow, CUSTOMER_COLUMNS, parseCustomerRow, READING_COLUMNS, RowInvalid, type CustomerRow } from './rows.js';
+import { CUSTOMER_COLUMNS, parseCustomerRow, READING_COLUMNS, ReadingChecker, RowInvalid, type CheckedReading, type CustomerRow } from './rows.js';
 
 interface Batcher {
   readonly size: number;
@@ -32,11 +31,10 @@ class CustomerBatcher implements Batcher {
 }
 
 class ReadingBatcher implements Batcher {
-  private readonly customers: Map<string, CustomerRow>;
-  private readonly stringIds = new Map<string, number>();
-  private newStrings: string[] = [];
-  /** Day number of each interned date string (by string id). */
-  private readonly dayOfString: number[] = [];
+  private readonly checker: ReadingChecker;
+  private readonly reading: CheckedReading = { customerId: 0, regionCode: 0, industryCode: 0, date: 0, day: 0, kwh: 0 };
+  /** Strings the writer has (sent in earlier batches). */
+  private stringsSent = 0;
   private readonly seen = new SeenDays();
   private count = 0;
   private customerId!: Int32Array;
@@ -46,7 +44,7 @@ class ReadingBatcher implements Batcher {
   private kwh!: Float64Array;
 
   constructor(customers: CustomerRow[], private readonly capacity: number) {
-    this.customers = new Map(customers.map((c) => [c.customerId, c]));
+    this.checker = new ReadingChecker(customers);
     this.allocate();
   }
 
@@ -55,40 +53,27 @@ class ReadingBatcher implements Batcher {
   }
 
   add(record: string[]): void {
-    const kwh = checkReadingRow(record, this.customers);
-    const customer = this.intern(record[0]);
-    const date = this.intern(record[3]);
-    let day = this.dayOfString[date];
-    if (day === undefined) this.dayOfString[date] = day = dayNumber(record[3]);
-    if (!this.seen.add(customer, day)) throw new RowInvalid('date', `second reading for customer ${record[0]} on ${record[3]} in this file`);
+    const reading = this.reading;
+    this.checker.check(record, reading);
+    if (!this.seen.add(reading.customerId, reading.day)) throw new RowInvalid('date', `second reading for customer ${record[0]} on ${record[3]} in this file`);
     const i = this.count++;
-    this.customerId[i] = customer;
-    this.regionCode[i] = this.intern(record[1]);
-    this.industryCode[i] = this.intern(record[2]);
-    this.date[i] = date;
-    this.kwh[i] = kwh;
+    this.customerId[i] = reading.customerId;
+    this.regionCode[i] = reading.regionCode;
+    this.industryCode[i] = reading.industryCode;
+    this.date[i] = reading.date;
+    this.kwh[i] = reading.kwh;
   }
 
   take() {
     const columns = {
-      count: this.count, newStrings: this.newStrings,
+      count: this.count, newStrings: this.checker.strings.slice(this.stringsSent),
       customerId: this.customerId, regionCode: this.regionCode, industryCode: this.industryCode, date: this.date, kwh: this.kwh,
     };
-    this.newStrings = [];
+    this.stringsSent = this.checker.strings.length;
     this.count = 0;
     this.allocate();
     const transfer = [columns.customerId.buffer, columns.regionCode.buffer, columns.industryCode.buffer, columns.date.buffer, columns.kwh.buffer] as ArrayBuffer[];
     return { message: { type: 'readings', columns } as ReaderMessage, transfer };
-  }
-
-  private intern(text: string): number {
-    let id = this.stringIds.get(text);
-    if (id === undefined) {
-      id = this.stringIds.size;
-      this.stringIds.set(text, id);
-      this.newStrings.push(text);
-    }
-    return id;
   }
 
   private allocate(): void {

@@ -1,6 +1,6 @@
 // Row-by-row validation of the two CSV formats. Each rule names the field and what it requires.
 import { classifications, RESIDENTIAL } from '../reference/classifications.js';
-import { isValidIsoDate } from '../indices/dates.js';
+import { dayNumber, isValidIsoDate } from '../indices/dates.js';
 import type { CustomerKind } from '../storage/entities.js';
 
 export const CUSTOMER_COLUMNS = ['customer_id', 'kind', 'region_code', 'industry_code'] as const;
@@ -26,17 +26,6 @@ export interface CustomerRow {
 const CUSTOMER_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 const KWH = /^(0|[1-9][0-9]{0,11})(\.[0-9]{1,3})?$/;
 
-// Files repeat the same few hundred dates millions of times: remember the verdicts.
-const dateVerdicts = new Map<string, boolean>();
-function validDate(text: string): boolean {
-  let verdict = dateVerdicts.get(text);
-  if (verdict === undefined) {
-    verdict = isValidIsoDate(text);
-    if (dateVerdicts.size < 100_000) dateVerdicts.set(text, verdict);
-  }
-  return verdict;
-}
-
 export class RowInvalid extends Error {
   constructor(readonly field: string, readonly reason: string) {
     super(`${field}: ${reason}`);
@@ -48,27 +37,20 @@ function checkCustomerId(value: string): string {
   return value;
 }
 
-// The same few hundred codes recur millions of times: remember what each one maps to.
-const cityVerdicts = new Map<string, string | undefined>();
-const divisionVerdicts = new Map<string, string | undefined>();
-function remembered(verdicts: Map<string, string | undefined>, value: string, decide: (value: string) => string | undefined): string | undefined {
-  if (verdicts.has(value)) return verdicts.get(value);
-  const verdict = decide(value);
-  if (verdicts.size < 100_000) verdicts.set(value, verdict);
-  return verdict;
-}
-
 function checkRegion(value: string): string {
-  const city = remembered(cityVerdicts, value, (code) => classifications().cityOf(code));
-  if (!city) throw new RowInvalid('region_code', `"${value}" is not a GB/T 2260 code of a Guangdong Greater Bay Area city or one of its districts`);
+  const city = classifications().cityOf(value);
+  if (!city) throw badRegion(value);
   return city;
 }
 
 function checkIndustry(value: string): string {
-  const division = remembered(divisionVerdicts, value, (code) => classifications().divisionOf(code));
-  if (!division) throw new RowInvalid('industry_code', `"${value}" is not a GB/T 4754-2017 division (01-97, optionally with group/class digits) nor ${RESIDENTIAL}`);
+  const division = classifications().divisionOf(value);
+  if (!division) throw badIndustry(value);
   return division;
 }
+
+const badRegion = (value: string) => new RowInvalid('region_code', `"${value}" is not a GB/T 2260 code of a Guangdong Greater Bay Area city or one of its districts`);
+const badIndustry = (value: string) => new RowInvalid('industry_code', `"${value}" is not a GB/T 4754-2017 division (01-97, optionally with group/class digits) nor ${RESIDENTIAL}`);
 
 export function parseCustomerRow(record: string[]): CustomerRow {
   const [customerId, kind, regionCode, industryCode] = record;
@@ -82,22 +64,78 @@ export function parseCustomerRow(record: string[]): CustomerRow {
   return { customerId, kind, regionCode, industryCode, city, division };
 }
 
+/** The fields of a valid reading: its strings by number (see ReadingChecker.strings), day and kWh. */
+export interface CheckedReading {
+  customerId: number;
+  regionCode: number;
+  industryCode: number;
+  date: number;
+  /** Days since 1970-01-01. */
+  day: number;
+  kwh: number;
+}
+
 /**
- * Validates one reading (customer_id, region_code, industry_code, date, kwh) against the known
- * customers -- the reading must agree with its customer -- and returns its kWh.
+ * Validates readings (customer_id, region_code, industry_code, date, kwh) against the known
+ * customers: a reading must agree with its customer. A file repeats the same few thousand ids,
+ * codes and dates millions of times, so each distinct text is numbered (`strings`) and judged
+ * once; rows then cost one lookup per text field.
  */
-export function checkReadingRow(record: string[], customers: ReadonlyMap<string, CustomerRow>): number {
-  const [customerId, regionCode, industryCode, date, kwhText] = record;
-  const customer = customers.get(customerId);
-  if (!customer) {
-    checkCustomerId(customerId);
-    throw new RowInvalid('customer_id', `unknown customer "${customerId}" (import the customers file first)`);
+export class ReadingChecker {
+  /** Every distinct text seen, by number. */
+  readonly strings: string[] = [];
+  private readonly numbers = new Map<string, number>();
+  private readonly customers: Map<string, CustomerRow>;
+  // Verdicts by string number; null = invalid, undefined = not judged yet.
+  private readonly customerOf: (CustomerRow | null)[] = [];
+  private readonly cityOf: (string | null)[] = [];
+  private readonly divisionOf: (string | null)[] = [];
+  private readonly dayOf: number[] = [];
+
+  constructor(customers: readonly CustomerRow[]) {
+    this.customers = new Map(customers.map((c) => [c.customerId, c]));
   }
-  const city = checkRegion(regionCode);
-  if (city !== customer.city) throw new RowInvalid('region_code', `"${regionCode}" is not in city ${customer.city} of customer ${customerId}`);
-  const division = checkIndustry(industryCode);
-  if (division !== customer.division) throw new RowInvalid('industry_code', `"${industryCode}" differs from customer ${customerId}'s ${customer.industryCode}`);
-  if (!validDate(date)) throw new RowInvalid('date', `"${date}" is not a calendar date YYYY-MM-DD`);
-  if (!KWH.test(kwhText)) throw new RowInvalid('kwh', `"${kwhText}" is not a non-negative number of kWh with at most 3 decimals`);
-  return Number(kwhText);
+
+  /** Fills `out` with the reading's fields; throws RowInvalid naming the first bad field. */
+  check(record: string[], out: CheckedReading): void {
+    const [customerId, regionCode, industryCode, date, kwhText] = record;
+    const c = this.number(customerId);
+    let customer = this.customerOf[c];
+    if (customer === undefined) customer = this.customerOf[c] = this.customers.get(customerId) ?? null;
+    if (customer === null) {
+      checkCustomerId(customerId);
+      throw new RowInvalid('customer_id', `unknown customer "${customerId}" (import the customers file first)`);
+    }
+    const r = this.number(regionCode);
+    let city = this.cityOf[r];
+    if (city === undefined) city = this.cityOf[r] = classifications().cityOf(regionCode) ?? null;
+    if (city === null) throw badRegion(regionCode);
+    if (city !== customer.city) throw new RowInvalid('region_code', `"${regionCode}" is not in city ${customer.city} of customer ${customerId}`);
+    const i = this.number(industryCode);
+    let division = this.divisionOf[i];
+    if (division === undefined) division = this.divisionOf[i] = classifications().divisionOf(industryCode) ?? null;
+    if (division === null) throw badIndustry(industryCode);
+    if (division !== customer.division) throw new RowInvalid('industry_code', `"${industryCode}" differs from customer ${customerId}'s ${customer.industryCode}`);
+    const d = this.number(date);
+    let day = this.dayOf[d];
+    if (day === undefined) day = this.dayOf[d] = isValidIsoDate(date) ? dayNumber(date) : NaN;
+    if (Number.isNaN(day)) throw new RowInvalid('date', `"${date}" is not a calendar date YYYY-MM-DD`);
+    if (!KWH.test(kwhText)) throw new RowInvalid('kwh', `"${kwhText}" is not a non-negative number of kWh with at most 3 decimals`);
+    out.customerId = c;
+    out.regionCode = r;
+    out.industryCode = i;
+    out.date = d;
+    out.day = day;
+    out.kwh = Number(kwhText);
+  }
+
+  private number(text: string): number {
+    let n = this.numbers.get(text);
+    if (n === undefined) {
+      n = this.strings.length;
+      this.numbers.set(text, n);
+      this.strings.push(text);
+    }
+    return n;
+  }
 }
