@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import type BetterSqlite3 from 'better-sqlite3';
 import type { QueryRunner } from 'typeorm';
 import { Customer, ImportRecord } from '../storage/entities.js';
 import type { Store } from '../storage/store.js';
@@ -40,7 +41,8 @@ export class ImportRejectedError extends Error {
   }
 }
 
-const BATCH = 5000;
+// Rows per message from the reader: large enough that messages are few (each costs a thread hop).
+const BATCH = 20_000;
 
 export async function importCustomers(store: Store, file: string, options: ImportOptions = {}): Promise<ImportReport> {
   return importFile(store, file, 'customers', options, async () => ({
@@ -89,7 +91,7 @@ async function importFile(
   try {
     const writer = await prepare(runner);
     // Parsing and validation run on a reader thread while this one writes what it has sent.
-    const job: ReaderJob = { file, kind, batchSize: BATCH, maxBatchesAhead: 8, maxReportedErrors: maxReported, customers: writer.customers };
+    const job: ReaderJob = { file, kind, batchSize: BATCH, maxBatchesAhead: 4, maxReportedErrors: maxReported, customers: writer.customers };
     reader = new Worker(new URL('./reader.js', import.meta.url), { workerData: job });
     for await (const message of messagesOf(reader)) {
       if (message.type === 'done' || message.type === 'failed') {
@@ -183,6 +185,21 @@ async function writeCustomers(runner: QueryRunner, rows: CustomerRow[]): Promise
 const UPSERT_READING_TAIL = 'ON CONFLICT (date, customer_id) DO UPDATE SET region_code = excluded.region_code, industry_code = excluded.industry_code, kwh = excluded.kwh';
 const SQLITE_ROWS_PER_STATEMENT = 200;
 
+const insertStatements = new WeakMap<BetterSqlite3.Database, { full: BetterSqlite3.Statement; one: BetterSqlite3.Statement }>();
+
+/** The reading upserts, prepared once per connection. */
+function readingInserts(db: BetterSqlite3.Database): { full: BetterSqlite3.Statement; one: BetterSqlite3.Statement } {
+  let statements = insertStatements.get(db);
+  if (!statements) {
+    statements = {
+      full: db.prepare(`INSERT INTO reading (customer_id, date, region_code, industry_code, kwh) VALUES ${Array(SQLITE_ROWS_PER_STATEMENT).fill('(?,?,?,?,?)').join(',')} ${UPSERT_READING_TAIL}`),
+      one: db.prepare(`INSERT INTO reading (customer_id, date, region_code, industry_code, kwh) VALUES (?,?,?,?,?) ${UPSERT_READING_TAIL}`),
+    };
+    insertStatements.set(db, statements);
+  }
+  return statements;
+}
+
 /** Writes a batch of readings whose string columns index `strings`. */
 async function writeReadings(store: Store, runner: QueryRunner, columns: ReadingColumns, strings: readonly string[]): Promise<void> {
   const { count, customerId, regionCode, industryCode, date, kwh } = columns;
@@ -190,9 +207,7 @@ async function writeReadings(store: Store, runner: QueryRunner, columns: Reading
   if (store.kind === 'sqlite' && store.sqlite) {
     // typeorm's SQLite runner holds the one connection and the open transaction; multi-row
     // prepared statements on that same handle are what make millions of rows practical.
-    const db = store.sqlite;
-    const full = db.prepare(`INSERT INTO reading (customer_id, date, region_code, industry_code, kwh) VALUES ${Array(SQLITE_ROWS_PER_STATEMENT).fill('(?,?,?,?,?)').join(',')} ${UPSERT_READING_TAIL}`);
-    const one = db.prepare(`INSERT INTO reading (customer_id, date, region_code, industry_code, kwh) VALUES (?,?,?,?,?) ${UPSERT_READING_TAIL}`);
+    const { full, one } = readingInserts(store.sqlite);
     let i = 0;
     const params: (string | number)[] = new Array(SQLITE_ROWS_PER_STATEMENT * 5);
     for (; i + SQLITE_ROWS_PER_STATEMENT <= count; i += SQLITE_ROWS_PER_STATEMENT) {
