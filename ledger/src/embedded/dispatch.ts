@@ -35,12 +35,12 @@ interface ShimClientIdentity { mspId: string; id: string; attrs: Record<string, 
 interface ChaincodeStubLike { getCreator(): { mspid: string; idBytes: Uint8Array } }
 const shimChaincode = require('fabric-shim/lib/chaincode.js') as { ClientIdentity: new (stub: ChaincodeStubLike) => ShimClientIdentity };
 const ParsingClientIdentity = shimChaincode.ClientIdentity;
-const parsedIdentities = new Map<string, ShimClientIdentity>();
+// Keyed by the certificate bytes object: each enrolled identity's bytes are one Buffer per worker.
+const parsedIdentities = new WeakMap<Uint8Array, ShimClientIdentity>();
 shimChaincode.ClientIdentity = function CachedClientIdentity(stub: ChaincodeStubLike) {
-  const { mspid, idBytes } = stub.getCreator();
-  const cacheKey = `${mspid}\n${Buffer.from(idBytes).toString('base64')}`;
-  let parsed = parsedIdentities.get(cacheKey);
-  if (!parsed) parsedIdentities.set(cacheKey, (parsed = new ParsingClientIdentity(stub)));
+  const { idBytes } = stub.getCreator();
+  let parsed = parsedIdentities.get(idBytes);
+  if (!parsed) parsedIdentities.set(idBytes, (parsed = new ParsingClientIdentity(stub)));
   return Object.assign(Object.create(ParsingClientIdentity.prototype) as ShimClientIdentity, parsed, { stub });
 } as unknown as typeof shimChaincode.ClientIdentity;
 
@@ -52,6 +52,7 @@ const ChaincodeFromContract = require('fabric-shim/lib/contract-spi/chaincodefro
 export interface Proposal {
   txId: string;
   channelId: string;
+  /** The creator: its MSP ID and certificate (PEM bytes). */
   creator: { mspid: string; idBytes: Uint8Array };
   /** `Contract:function` followed by the arguments. */
   args: string[];

@@ -65,6 +65,7 @@ export class EmbeddedLedger implements Ledger {
   private nextBlock = 0;
   private workerFailure?: string;
   private readonly waiters = new Set<() => void>();
+  private readonly creatorBytes = new Map<string, Buffer>();
   private onReply?: (reply: CommitReply) => void;
   private closed = false;
 
@@ -112,7 +113,7 @@ export class EmbeddedLedger implements Ledger {
     let simulation: SimulationPool;
     try {
       simulation = await SimulationPool.start(options.simulationWorkers ?? Math.max(2, availableParallelism()), file,
-        options.contractsModule ?? '@gridspace/chaincode');
+        options.contractsModule ?? '@gridspace/chaincode', identities);
     } catch (error) {
       await worker.terminate();
       throw new LedgerError('UNAVAILABLE', `the chaincode could not be loaded: ${(error as Error).message}`);
@@ -155,14 +156,15 @@ export class EmbeddedLedger implements Ledger {
     const identity = this.enrolled.get(request.identity);
     if (!identity) throw new LedgerError('UNKNOWN_IDENTITY', `no enrolled identity named ${JSON.stringify(request.identity)}`);
     if (typeof request.fn !== 'string' || request.fn.length === 0) throw new LedgerError('INVALID_ARGUMENT', 'fn: must name a transaction function');
-    const idBytes = Buffer.from(identity.certificatePem);
     // A transaction id as Fabric derives it: SHA-256 of nonce and creator.
-    const txId = sha256Hex(Buffer.concat([nextNonce(), Buffer.from(identity.mspId), idBytes]));
+    let creator = this.creatorBytes.get(identity.name);
+    if (!creator) this.creatorBytes.set(identity.name, (creator = Buffer.from(identity.mspId + identity.certificatePem)));
+    const txId = sha256Hex(Buffer.concat([nextNonce(), creator]));
     const timestampMs = Date.now();
     let response;
     try {
       response = await this.simulation.run({
-        txId, channelId: this.channelId, creator: { mspid: identity.mspId, idBytes }, timestampMs,
+        txId, channelId: this.channelId, identity: identity.name, timestampMs,
         args: [request.fn, ...(request.args ?? []).map(String)],
         transient: Object.entries(request.transient ?? {}).map(([key, value]) => [key, typeof value === 'string' ? Buffer.from(value) : value]),
       });

@@ -1,7 +1,8 @@
 // The simulation workers and how proposals reach them: each goes to the least busy worker.
 import { Worker } from 'node:worker_threads';
-import type { Proposal, ProposalResponse } from './dispatch.js';
-import type { SimulationReply } from './simulation-worker.js';
+import type { EnrolledIdentity } from '../identity/dev-identities.js';
+import type { ProposalResponse } from './dispatch.js';
+import type { SimulationReply, WorkerProposal } from './simulation-worker.js';
 
 interface Pending {
   worker: number;
@@ -48,9 +49,9 @@ export class SimulationPool {
   private closing = false;
 
   /** Starts `count` workers and waits until each has loaded the contracts. */
-  static async start(count: number, file: string, contractsModule: string): Promise<SimulationPool> {
+  static async start(count: number, file: string, contractsModule: string, identities: EnrolledIdentity[]): Promise<SimulationPool> {
     const workers = Array.from({ length: count }, () =>
-      new Worker(new URL('./simulation-worker.js', import.meta.url), { workerData: { file, contractsModule } }));
+      new Worker(new URL('./simulation-worker.js', import.meta.url), { workerData: { file, contractsModule, identities } }));
     try {
       await Promise.all(workers.map((worker) => firstMessage(worker)));
     } catch (error) {
@@ -60,7 +61,7 @@ export class SimulationPool {
     return new SimulationPool(workers);
   }
 
-  run(proposal: Proposal): Promise<ProposalResponse> {
+  run(proposal: WorkerProposal): Promise<ProposalResponse> {
     if (this.failure) return Promise.reject(new Error(this.failure));
     let worker = 0;
     for (let i = 1; i < this.workers.length; i++) if (this.inFlight[i]! < this.inFlight[worker]!) worker = i;
