@@ -1,7 +1,8 @@
 // The embedded ledger: the Gridspace contracts run in-process through fabric-contract-api's own
-// dispatch (fabric-shim's ChaincodeFromContract.Invoke), simulated against committed SQLite state,
-// then ordered into blocks and validated like a peer validates them (MVCC read versions, range
-// phantoms, key-level endorsement) before one SQLite transaction per block applies them.
+// dispatch (fabric-shim's ChaincodeFromContract.Invoke), simulated against committed SQLite state
+// on simulation worker threads, then ordered into blocks that the commit worker validates like a
+// peer does (MVCC read versions, range phantoms, key-level endorsement) and applies in one SQLite
+// transaction per block. This thread assigns transaction ids, routes proposals and cuts blocks.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
