@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openStore } from '../src/storage/store.js';
 import { importCustomers, importReadings, ImportRejectedError } from '../src/ingestion/ingest.js';
-import { Reading } from '../src/storage/entities.js';
+import { Customer, Reading } from '../src/storage/entities.js';
 import { tempDir, writeCsv } from './helpers.js';
 import { dayNumber, isoDate } from '../src/indices/dates.js';
 
@@ -133,4 +133,16 @@ test('line numbers stay right across quoted line breaks, a BOM and many batches;
   assert.equal(await store.dataSource.getRepository(Reading).count(), 60_000);
   const last = await store.dataSource.getRepository(Reading).findOneByOrFail({ customerId: 'E49', date: isoDate(first + 1199) });
   assert.equal(last.kwh, (1199 % 97) + 0.5);
+});
+
+test('a customers file of more rows than one statement may bind is imported whole', async (t) => {
+  const dir = tempDir(t);
+  const store = await openStore(`sqlite:${dir}/dp.db`);
+  t.after(() => store.close());
+  const lines = ['customer_id,kind,region_code,industry_code'];
+  for (let i = 0; i < 25_000; i++) lines.push(i % 2 ? `H${i},residential,440300,RES` : `E${i},enterprise,440106,3911`);
+  const report = await importCustomers(store, writeCsv(dir, 'customers.csv', lines));
+  assert.deepEqual([report.rows, report.accepted, report.rejected], [25_000, 25_000, 0]);
+  assert.equal(await store.dataSource.getRepository(Customer).count(), 25_000);
+  assert.equal((await store.dataSource.getRepository(Customer).findOneByOrFail({ customerId: 'E24998' })).industryCode, '3911');
 });

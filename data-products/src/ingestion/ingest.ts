@@ -173,13 +173,17 @@ async function loadCustomerRows(runner: QueryRunner): Promise<CustomerRow[]> {
   }));
 }
 
+// Four parameters a customer: 2000 rows stay under SQLite's and PostgreSQL's parameter limits.
+const CUSTOMERS_PER_STATEMENT = 2000;
+
 async function writeCustomers(runner: QueryRunner, rows: CustomerRow[]): Promise<void> {
-  if (rows.length === 0) return;
-  await runner.manager.createQueryBuilder().insert().into(Customer)
-    .values(rows.map((r) => ({ customerId: r.customerId, kind: r.kind, regionCode: r.regionCode, industryCode: r.industryCode })))
-    .orUpdate(['kind', 'region_code', 'industry_code'], ['customer_id'])
-    .updateEntity(false)
-    .execute();
+  for (let i = 0; i < rows.length; i += CUSTOMERS_PER_STATEMENT) {
+    await runner.manager.createQueryBuilder().insert().into(Customer)
+      .values(rows.slice(i, i + CUSTOMERS_PER_STATEMENT).map((r) => ({ customerId: r.customerId, kind: r.kind, regionCode: r.regionCode, industryCode: r.industryCode })))
+      .orUpdate(['kind', 'region_code', 'industry_code'], ['customer_id'])
+      .updateEntity(false)
+      .execute();
+  }
 }
 
 const UPSERT_READING_TAIL = 'ON CONFLICT (date, customer_id) DO UPDATE SET region_code = excluded.region_code, industry_code = excluded.industry_code, kwh = excluded.kwh';
