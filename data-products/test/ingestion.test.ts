@@ -121,13 +121,14 @@ test('line numbers stay right across quoted line breaks, a BOM and many batches;
   t.after(() => store.close());
   const customerIds = Array.from({ length: 50 }, (_, i) => `E${i}`);
   await importCustomers(store, writeCsv(dir, 'customers.csv', ['customer_id,kind,region_code,industry_code', ...customerIds.map((id) => `${id},enterprise,440100,13`)]));
-  // 50 customers x 1200 days = 60,000 rows: more batches than the reader may send ahead of the writer.
+  // 50 customers x 1200 days = 60,000 rows in 1000-row batches: many more than the reader may
+  // send ahead of the writer, so it pauses and resumes.
   const lines = ['\ufeffcustomer_id,region_code,industry_code,date,kwh'];
   const first = dayNumber('2021-01-01');
   for (let d = 0; d < 1200; d++) for (const id of customerIds) lines.push(`${id},440100,13,${isoDate(first + d)},${(d % 97) + 0.5}`);
   lines.splice(3, 0, 'E1,440100,"1\n3",2020-01-01,1'); // a quoted line break: one record over lines 4-5
   lines.push('E1,440100,13,2021-01-01,2'); // duplicate of line 3's customer and day
-  const report = await importReadings(store, writeCsv(dir, 'readings.csv', lines));
+  const report = await importReadings(store, writeCsv(dir, 'readings.csv', lines), { batchRows: 1000 });
   assert.deepEqual([report.rows, report.accepted, report.rejected], [60_002, 60_000, 2]);
   assert.deepEqual(report.errors.map((e) => [e.line, e.field]), [[4, 'row'], [60_004, 'date']]);
   assert.equal(await store.dataSource.getRepository(Reading).count(), 60_000);

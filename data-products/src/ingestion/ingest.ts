@@ -19,6 +19,8 @@ export interface ImportOptions {
   maxErrorShare?: number;
   /** How many row errors the report lists (all are counted). Default 100. */
   maxReportedErrors?: number;
+  /** Rows the reader thread sends per batch. Default 20,000. */
+  batchRows?: number;
 }
 
 export interface ImportReport {
@@ -79,6 +81,8 @@ async function importFile(
   const maxErrorShare = options.maxErrorShare ?? 0.01;
   if (!(maxErrorShare >= 0 && maxErrorShare <= 1)) throw new RangeError('maxErrorShare: must be a number between 0 and 1');
   const maxReported = options.maxReportedErrors ?? 100;
+  const batchRows = options.batchRows ?? BATCH;
+  if (!(Number.isInteger(batchRows) && batchRows >= 1)) throw new RangeError('batchRows: must be a positive integer');
   const sha256 = await hashFile(file);
   const report: ImportReport = { kind, file: basename(file), sha256, status: 'imported', rows: 0, accepted: 0, rejected: 0, errors: [] };
   const previous = await store.dataSource.getRepository(ImportRecord).findOneBy({ kind, sha256 });
@@ -91,7 +95,7 @@ async function importFile(
   try {
     const writer = await prepare(runner);
     // Parsing and validation run on a reader thread while this one writes what it has sent.
-    const job: ReaderJob = { file, kind, batchSize: BATCH, maxBatchesAhead: 4, maxReportedErrors: maxReported, customers: writer.customers };
+    const job: ReaderJob = { file, kind, batchSize: batchRows, maxBatchesAhead: 4, maxReportedErrors: maxReported, customers: writer.customers };
     reader = new Worker(new URL('./reader.js', import.meta.url), { workerData: job });
     for await (const message of messagesOf(reader)) {
       if (message.type === 'done' || message.type === 'failed') {
