@@ -11,7 +11,7 @@ import { DEV_ORGS, EmbeddedLedger, type TransactionRequest } from '@gridspace/le
 import { percentile, report, round } from './report.js';
 
 const TRANSACTIONS = Number(process.env.BENCH_LEDGER_TRANSACTIONS ?? 20_000);
-const SUBMITTERS = Number(process.env.BENCH_LEDGER_SUBMITTERS ?? 256);
+const SUBMITTERS = Number(process.env.BENCH_LEDGER_SUBMITTERS ?? 2048);
 const AGREEMENTS = 16;
 const PREFIX = '88.188.1001';
 const PRODUCT = 'electricity-economic-indices';

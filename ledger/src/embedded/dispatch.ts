@@ -2,7 +2,6 @@
 // ChaincodeFromContract.Invoke, so decorators, metadata, argument marshalling and error responses
 // behave as on Fabric. Loaded by each simulation worker.
 import { createRequire } from 'node:module';
-import fabricContractApi from 'fabric-contract-api';
 import type { LedgerStore } from './store.js';
 import { SimulationStub, type ReadWriteSet } from './stub.js';
 
@@ -10,19 +9,22 @@ const require = createRequire(import.meta.url);
 
 // The shim and the contract API log every failed transaction at error level; here failures reach
 // callers as LedgerErrors, so chaincode logging is off unless GRIDSPACE_CHAINCODE_LOG_LEVEL asks
-// for it (each module shares one console transport among its loggers). Their loggers also swallow
-// the process's uncaught exceptions and unhandled rejections (right for a chaincode process, wrong
-// for a library in ours): give those back to Node.
+// for it. Off means silent loggers: winston formats every message, debug ones included, before
+// its transports filter by level. This runs before the contract API loads, so every logger it
+// makes is silent. Their loggers also swallow the process's uncaught exceptions and unhandled
+// rejections (right for a chaincode process, wrong for a library in ours): give those back to Node.
 const chaincodeLogLevel = process.env.GRIDSPACE_CHAINCODE_LOG_LEVEL;
-type WinstonLogger = { transports: Array<{ silent: boolean }>; exceptions?: { unhandle(): void } };
+type WinstonLogger = { silent: boolean; exceptions?: { unhandle(): void } };
 for (const path of ['fabric-shim/lib/logger.js', 'fabric-contract-api/lib/logger.js']) {
   const logging = require(path) as { setLevel(level: string): void; getLogger(name: string): WinstonLogger };
+  const getLogger = logging.getLogger.bind(logging);
+  logging.getLogger = (name: string) => {
+    const logger = getLogger(name);
+    logger.silent = chaincodeLogLevel === undefined;
+    return logger;
+  };
   logging.setLevel(chaincodeLogLevel ?? 'ERROR');
-  const processLogger = logging.getLogger('_');
-  processLogger.exceptions?.unhandle();
-  for (const logger of [processLogger, logging.getLogger('gridspace')]) {
-    for (const transport of logger.transports) transport.silent = chaincodeLogLevel === undefined;
-  }
+  logging.getLogger('_').exceptions?.unhandle();
 }
 for (const listener of process.listeners('unhandledRejection')) {
   if (listener.name === 'loggerUnhandledRejectionFn') process.off('unhandledRejection', listener);
@@ -44,6 +46,7 @@ shimChaincode.ClientIdentity = function CachedClientIdentity(stub: ChaincodeStub
   return Object.assign(Object.create(ParsingClientIdentity.prototype) as ShimClientIdentity, parsed, { stub });
 } as unknown as typeof shimChaincode.ClientIdentity;
 
+const fabricContractApi = require('fabric-contract-api') as typeof import('fabric-contract-api');
 const ChaincodeFromContract = require('fabric-shim/lib/contract-spi/chaincodefromcontract.js') as new (
   contracts: unknown[], serializers: unknown, metadata: unknown, title: string, version: string,
 ) => { Invoke(stub: unknown): Promise<{ status: number; message?: string; payload?: Uint8Array }> };
