@@ -1,8 +1,8 @@
 // Gateway configuration from environment variables (sane local defaults; every bad value is
 // reported with the variable's name and the rule it broke).
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { Ledger } from '@gridspace/ledger';
-import { PartnerRegistry } from '@gridspace/partners';
+import { watchRegistryFile } from '@gridspace/partners';
 import type { GatewayConfig } from './config.js';
 
 export const DEFAULT_SUBGRAPHS = 'ledger=http://127.0.0.1:4001/graphql,energy=http://127.0.0.1:4002/graphql,identifiers=http://127.0.0.1:8000/graphql';
@@ -13,28 +13,6 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0
   const value = Number(raw);
   if (!Number.isInteger(value) || value < min) throw new Error(`${name}: must be an integer >= ${min}, not "${raw}"`);
   return value;
-}
-
-/** A registry file, re-read when it changes on disk (checked at most once a second). */
-export function watchedRegistry(path: string): () => PartnerRegistry {
-  let registry = PartnerRegistry.load(path);
-  let mtime = statSync(path).mtimeMs;
-  let checkedAt = Date.now();
-  return () => {
-    if (Date.now() - checkedAt > 1000) {
-      checkedAt = Date.now();
-      try {
-        const now = statSync(path).mtimeMs;
-        if (now !== mtime) {
-          registry = PartnerRegistry.load(path);
-          mtime = now;
-        }
-      } catch {
-        // A registry being rewritten or invalid keeps the last good one.
-      }
-    }
-    return registry;
-  };
 }
 
 /**
@@ -84,7 +62,7 @@ export function gatewayConfigFromEnv(ledger: Ledger, env: NodeJS.ProcessEnv = pr
     ...(supergraphSdl ? { supergraphSdl } : {}),
     port: integer(env, 'GRIDSPACE_GATEWAY_PORT', 4000),
     subgraphs,
-    registry: registryPath ? watchedRegistry(registryPath) : given.registry!,
+    registry: registryPath ? watchRegistryFile(registryPath) : given.registry!,
     ledger,
     audience: env.GRIDSPACE_GATEWAY_AUDIENCE,
     enforcement: enforcement === 'on',

@@ -7,4 +7,4 @@ export { readMarkings, type DataProductMarkings } from './enforcement/markings.j
 export { touchedProducts, countRows, type TouchedProduct } from './enforcement/touched.js';
 export { callerFromForwardedToken } from './auth/subgraph-auth.js';
 export { jsonLogger, silentLogger, type Logger } from './observability/log.js';
-export { gatewayConfigFromEnv, watchedRegistry, DEFAULT_SUBGRAPHS } from './env.js';
+export { gatewayConfigFromEnv, DEFAULT_SUBGRAPHS } from './env.js';

@@ -2,3 +2,4 @@
 export * from './registry.js';
 export * from './tokens.js';
 export * from './dev-partners.js';
+export * from './watch.js';
