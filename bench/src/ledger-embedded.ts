@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
-import { DEV_ORGS, EmbeddedLedger, type TransactionRequest } from '@gridspace/ledger';
+import { EmbeddedLedger, registerDevOrganizations, type TransactionRequest } from '@gridspace/ledger';
 import { percentile, report, round } from './report.js';
 
 const TRANSACTIONS = Number(process.env.BENCH_LEDGER_TRANSACTIONS ?? 20_000);
@@ -20,10 +20,7 @@ const dir = mkdtempSync(join(tmpdir(), 'gridspace-bench-ledger-'));
 const ledger = await EmbeddedLedger.open({ dataDir: join(dir, 'ledger'), maxBlockTransactions: Number(process.env.BENCH_LEDGER_BLOCK ?? 1000), simulationWorkers: process.env.BENCH_LEDGER_WORKERS ? Number(process.env.BENCH_LEDGER_WORKERS) : undefined });
 
 async function setUp(): Promise<string[]> {
-  for (const org of DEV_ORGS) {
-    const record = JSON.stringify({ id: org.orgId, name: org.name, mspId: org.mspId, type: org.type, jurisdiction: org.jurisdiction });
-    await ledger.submit({ identity: 'operator', fn: org.type === 'grid-operator' ? 'Organizations:Bootstrap' : 'Organizations:Register', args: [record] });
-  }
+  await registerDevOrganizations(ledger);
   await ledger.submit({ identity: 'operator', fn: 'Organizations:AssignPrefix', args: [PREFIX, 'tx-maker'] });
   const policy = { target: PRODUCT, permissions: [{ action: 'use', constraints: [{ leftOperand: 'purpose', operator: 'isAnyOf', rightOperand: ['macro-economic-monitoring'] }] }] };
   await ledger.submit({

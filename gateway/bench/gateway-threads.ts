@@ -4,7 +4,7 @@
 // indices and the datasheet subgraphs; role `client` drives the load and checks every response.
 import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
-import { DEV_ORGS, EmbeddedLedger } from '@gridspace/ledger';
+import { EmbeddedLedger, registerDevOrganizations } from '@gridspace/ledger';
 import { startLedgerSubgraph } from '@gridspace/ledger/subgraph';
 import { createTokenVerifier, PartnerRegistry } from '@gridspace/partners';
 import { callerFromForwardedToken } from '../src/index.js';
@@ -82,10 +82,7 @@ if (parentPort && workerData?.role === 'subgraphs') {
   const port = parentPort;
   const { dataDir, registryPath } = workerData as { dataDir: string; registryPath: string };
   const ledger = await EmbeddedLedger.open({ dataDir: join(dataDir, 'subgraph-ledger') });
-  for (const o of DEV_ORGS) {
-    const record = JSON.stringify({ id: o.orgId, name: o.name, mspId: o.mspId, type: o.type, jurisdiction: o.jurisdiction });
-    await ledger.submit({ identity: 'operator', fn: o.type === 'grid-operator' ? 'Organizations:Bootstrap' : 'Organizations:Register', args: [record] });
-  }
+  await registerDevOrganizations(ledger);
   const registry = PartnerRegistry.load(registryPath);
   const ledgerSubgraph = await startLedgerSubgraph({ ledger, authenticate: callerFromForwardedToken(createTokenVerifier(() => registry)), port: 0 });
   let jwksUrl = '';

@@ -22,7 +22,7 @@ import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { createGatewayRuntime } from '@graphql-hive/gateway-runtime';
-import { DEV_ORGS, EmbeddedLedger } from '@gridspace/ledger';
+import { EmbeddedLedger, registerDevOrganizations } from '@gridspace/ledger';
 import { ensureDevPartners, issueDevToken } from '@gridspace/partners';
 import { compose, silentLogger, startGateway, type RunningGateway } from '../src/index.js';
 import { negotiate, policy } from '../test/support/agreements.js';
@@ -46,9 +46,7 @@ async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'gridspace-bench-gateway-'));
   const ledger = await EmbeddedLedger.open({ dataDir: join(dir, 'ledger') });
   const submit = (identity: string, fn: string, arg: unknown) => ledger.submit({ identity, fn, args: [JSON.stringify(arg)] });
-  for (const o of DEV_ORGS) {
-    await submit('operator', o.type === 'grid-operator' ? 'Organizations:Bootstrap' : 'Organizations:Register', { id: o.orgId, name: o.name, mspId: o.mspId, type: o.type, jurisdiction: o.jurisdiction });
-  }
+  await registerDevOrganizations(ledger);
   await submit('operator', 'Catalog:Publish', { id: INDICES, version: '1.0.0', title: INDICES, provider: 'gd-grid', graphqlCoordinates: ['Query.electricityIndices'], offers: [{ id: 'standard', policy: policy(INDICES) }] });
   const agreementId = await negotiate(ledger, { consumer: 'gd-drc', dataProductId: INDICES, policy: policy(INDICES) });
 

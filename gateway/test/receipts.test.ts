@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { DEV_ORGS, EmbeddedLedger } from '@gridspace/ledger';
+import { EmbeddedLedger, registerDevOrganizations } from '@gridspace/ledger';
 import { ReceiptQueue, type QueuedReceipt } from '../src/receipts/receipt-queue.js';
 import { negotiate, policy } from './support/agreements.js';
 import { INDICES } from './support/indices-subgraph.js';
@@ -18,10 +18,7 @@ describe('usage receipt queue', { timeout: 120_000 }, () => {
 
   before(async () => {
     ledger = await EmbeddedLedger.open({ dataDir: dir });
-    for (const o of DEV_ORGS) {
-      const record = JSON.stringify({ id: o.orgId, name: o.name, mspId: o.mspId, type: o.type, jurisdiction: o.jurisdiction });
-      await ledger.submit({ identity: 'operator', fn: o.type === 'grid-operator' ? 'Organizations:Bootstrap' : 'Organizations:Register', args: [record] });
-    }
+    await registerDevOrganizations(ledger);
     await ledger.submit({
       identity: 'operator',
       fn: 'Catalog:Publish',

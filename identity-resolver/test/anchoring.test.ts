@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEV_ORGS, EmbeddedLedger } from '@gridspace/ledger';
+import { EmbeddedLedger, registerDevOrganizations } from '@gridspace/ledger';
 import { ledgerAnchorSink, verifyProof, type AnchorSink, type HandleProof } from '../src/index.js';
 import { call, startTestNode, type TestNode } from './helpers.js';
 
@@ -23,10 +23,7 @@ describe('ledger anchoring', () => {
   before(async () => {
     ledgerDir = mkdtempSync(join(tmpdir(), 'resolver-ledger-'));
     ledger = await EmbeddedLedger.open({ dataDir: ledgerDir });
-    for (const o of DEV_ORGS) {
-      const record = JSON.stringify({ id: o.orgId, name: o.name, mspId: o.mspId, type: o.type, jurisdiction: o.jurisdiction });
-      await ledger.submit({ identity: 'operator', fn: o.type === 'grid-operator' ? 'Organizations:Bootstrap' : 'Organizations:Register', args: [record] });
-    }
+    await registerDevOrganizations(ledger);
     await ledger.submit({ identity: 'operator', fn: 'Organizations:AssignPrefix', args: ['88.188.1001', 'tx-maker'] });
     t = await startTestNode('sqlite', { ledger });
     sink = ledgerAnchorSink(ledger, () => t.registry);

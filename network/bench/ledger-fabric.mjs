@@ -15,7 +15,7 @@ import { REPO_DIR } from '../scripts/lib/layout.mjs';
 import { down, up } from '../scripts/lib/network.mjs';
 import { runningPid } from '../scripts/lib/processes.mjs';
 
-const { DEV_ORGS, EmbeddedLedger, LedgerError } = await import(join(REPO_DIR, 'ledger', 'dist', 'src', 'index.js'));
+const { EmbeddedLedger, registerDevOrganizations } = await import(join(REPO_DIR, 'ledger', 'dist', 'src', 'index.js'));
 const { openFabricLedgerFromEnv } = await import(join(REPO_DIR, 'ledger', 'dist', 'src', 'fabric', 'index.js'));
 
 const TRANSACTIONS = Number(process.env.BENCH_FABRIC_TRANSACTIONS ?? 3000);
@@ -27,14 +27,7 @@ const round = (value, digits = 1) => Number(value.toFixed(digits));
 
 /** Bootstraps/registers the demo orgs (what exists is fine) and gives the supplier a fresh prefix. */
 async function setUp(ledger) {
-  for (const org of DEV_ORGS) {
-    const record = JSON.stringify({ id: org.orgId, name: org.name, mspId: org.mspId, type: org.type, jurisdiction: org.jurisdiction });
-    try {
-      await ledger.submit({ identity: 'operator', fn: org.type === 'grid-operator' ? 'Organizations:Bootstrap' : 'Organizations:Register', args: [record] });
-    } catch (error) {
-      if (!(error instanceof LedgerError && error.code === 'CONFLICT')) throw error;
-    }
-  }
+  await registerDevOrganizations(ledger);
   const prefix = `88.188.${1000000 + Math.floor(Math.random() * 8999999)}`;
   await ledger.submit({ identity: 'operator', fn: 'Organizations:AssignPrefix', args: [prefix, 'tx-maker'] });
   return prefix;

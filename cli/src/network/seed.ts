@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEV_ORGS, LedgerError, type Ledger } from '@gridspace/ledger';
+import { DEV_ORGS, LedgerError, registerDevOrganizations, type Ledger } from '@gridspace/ledger';
 import type { ResolverNode } from '@gridspace/identity-resolver';
 import type { PartnerRegistry } from '@gridspace/partners';
 import { generateDataset, importCustomers, importReadings, type Store } from '@gridspace/data-products';
@@ -44,11 +44,7 @@ async function once(ledger: Ledger, identity: string, fn: string, args: unknown[
 
 /** The organizations (the grid operator first, as operator) and their enterprise prefixes. */
 export async function seedOrganizations(ledger: Ledger, registry: PartnerRegistry): Promise<number> {
-  let registered = 0;
-  for (const org of DEV_ORGS) {
-    const record = { id: org.orgId, name: org.name, mspId: org.mspId, type: org.type, jurisdiction: org.jurisdiction };
-    if (await once(ledger, 'operator', org.type === 'grid-operator' ? 'Organizations:Bootstrap' : 'Organizations:Register', [record])) registered++;
-  }
+  const registered = await registerDevOrganizations(ledger);
   for (const org of registry.orgs) {
     for (const prefix of org.prefixes) {
       const assigned = JSON.parse(await ledger.evaluate({ identity: 'operator', fn: 'Organizations:GetPrefix', args: [prefix] }).catch(() => 'null')) as { orgId?: string; prefix?: string } | null;

@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEV_ORGS, EmbeddedLedger } from '@gridspace/ledger';
+import { EmbeddedLedger, registerDevOrganizations } from '@gridspace/ledger';
 import { startLedgerSubgraph } from '@gridspace/ledger/subgraph';
 import { createTokenVerifier, ensureDevPartners, issueDevToken, type DevPartners, type DevTokenOptions } from '@gridspace/partners';
 import { callerFromForwardedToken, silentLogger, startGateway, type GatewayConfig, type RunningGateway } from '../../src/index.js';
@@ -37,9 +37,7 @@ export async function startTestNetwork(overrides: Partial<GatewayConfig> = {}, o
   const ledger = await EmbeddedLedger.open({ dataDir: join(dir, 'ledger') });
   const submit = async (identity: string, fn: string, ...args: unknown[]) =>
     JSON.parse((await ledger.submit({ identity, fn, args: args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))) })).result) as unknown;
-  for (const o of DEV_ORGS) {
-    await submit('operator', o.type === 'grid-operator' ? 'Organizations:Bootstrap' : 'Organizations:Register', { id: o.orgId, name: o.name, mspId: o.mspId, type: o.type, jurisdiction: o.jurisdiction });
-  }
+  await registerDevOrganizations(ledger);
   for (const [id, field] of [
     [INDICES, 'Query.electricityIndices'],
     [LOAD_PROFILES, 'Query.substationLoad'],

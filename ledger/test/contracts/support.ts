@@ -3,7 +3,7 @@
 // organizations are bootstrapped idempotently.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { DEV_ORGS, LedgerError, type DevOrg, type Ledger, type SubmitResult } from '../../src/index.js';
+import { DEV_ORGS, LedgerError, registerDevOrganizations, type DevOrg, type Ledger, type SubmitResult } from '../../src/index.js';
 
 export { openTestLedger } from '../support/open-ledger.js';
 
@@ -22,40 +22,9 @@ export function org(identity: string): DevOrg {
   return found;
 }
 
-function organizationJson(o: DevOrg): string {
-  return JSON.stringify({ id: o.orgId, name: o.name, mspId: o.mspId, type: o.type, jurisdiction: o.jurisdiction });
-}
-
-function isCode(error: unknown, code: string): boolean {
-  return error instanceof LedgerError && error.code === code;
-}
-
 /** The operator org bootstraps the network, then registers every dev org; what already exists is fine. */
 export async function ensureOrganizations(ledger: Ledger): Promise<void> {
-  const operator = org('operator');
-  try {
-    await ledger.evaluate({ identity: 'operator', fn: 'Organizations:GetOperator' });
-  } catch (error) {
-    if (!isCode(error, 'NOT_FOUND')) throw error;
-    try {
-      await ledger.submit({ identity: 'operator', fn: 'Organizations:Bootstrap', args: [organizationJson(operator)] });
-    } catch (bootstrapError) {
-      if (!isCode(bootstrapError, 'CONFLICT')) throw bootstrapError;
-    }
-  }
-  for (const o of DEV_ORGS) {
-    if (o.identity === 'operator') continue;
-    try {
-      await ledger.evaluate({ identity: 'operator', fn: 'Organizations:Get', args: [o.orgId] });
-    } catch (error) {
-      if (!isCode(error, 'NOT_FOUND')) throw error;
-      try {
-        await ledger.submit({ identity: 'operator', fn: 'Organizations:Register', args: [organizationJson(o)] });
-      } catch (registerError) {
-        if (!isCode(registerError, 'CONFLICT')) throw registerError;
-      }
-    }
-  }
+  await registerDevOrganizations(ledger);
 }
 
 export interface Call {

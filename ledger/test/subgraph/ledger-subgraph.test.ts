@@ -3,7 +3,7 @@
 // usage, trace, entity resolution, and refusals.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { DEV_ORGS, EmbeddedLedger } from '../../src/index.js';
+import { DEV_ORGS, EmbeddedLedger, registerDevOrganizations } from '../../src/index.js';
 import { startLedgerSubgraph, type LedgerCaller, type RunningSubgraph } from '../../src/subgraph/index.js';
 import { tempDir } from '../support/temp-dir.js';
 
@@ -42,10 +42,7 @@ describe('ledger subgraph', { timeout: 120_000 }, () => {
 
   before(async () => {
     ledger = await EmbeddedLedger.open({ dataDir: dir.path });
-    for (const o of DEV_ORGS) {
-      const record = JSON.stringify({ id: o.orgId, name: o.name, mspId: o.mspId, type: o.type, jurisdiction: o.jurisdiction });
-      await ledger.submit({ identity: 'operator', fn: o.type === 'grid-operator' ? 'Organizations:Bootstrap' : 'Organizations:Register', args: [record] });
-    }
+    await registerDevOrganizations(ledger);
     await ledger.submit({
       identity: 'operator',
       fn: 'Catalog:Publish',
