@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
-import { EmbeddedLedger, registerDevOrganizations, type TransactionRequest } from '@gridspace/ledger';
+import { DEV_ORGS, EmbeddedLedger, negotiateAgreement, registerDevOrganizations, type TransactionRequest } from '@gridspace/ledger';
 import { percentile, report, round } from './report.js';
 
 const TRANSACTIONS = Number(process.env.BENCH_LEDGER_TRANSACTIONS ?? 20_000);
@@ -30,15 +30,12 @@ async function setUp(): Promise<string[]> {
       graphqlCoordinates: ['Query.electricityIndices'], distributions: [{ mediaType: 'text/csv' }], offers: [{ id: 'standard', title: 'Monitoring', policy }] })],
   });
   const agreementIds: string[] = [];
-  const endorsingOrgs = ['GridOperatorMSP', 'ProvincialDrcMSP'];
+  const [provider, consumer] = ['operator', 'agency'].map((name) => DEV_ORGS.find((o) => o.identity === name)!);
   for (let i = 0; i < AGREEMENTS; i++) {
     const id = `bench-agreement-${i}`;
-    const proposal = JSON.stringify({ id, dataProductId: PRODUCT, policy,
-      crossBorder: { providerJurisdiction: 'CN-GD', consumerJurisdiction: 'CN-GD', personalInformation: false, transferMechanism: 'exempt', onwardTransferScope: 'none' } });
-    await ledger.submit({ identity: 'agency', fn: 'Agreements:Request', args: [proposal] });
-    for (const [identity, fn, arg] of [['operator', 'Offer', proposal], ['agency', 'Accept', id], ['operator', 'Agree', id], ['agency', 'Verify', id], ['operator', 'Finalize', id]] as const) {
-      await ledger.submit({ identity, fn: `Agreements:${fn}`, args: [arg], endorsingOrgs });
-    }
+    const proposal = { id, dataProductId: PRODUCT, policy,
+      crossBorder: { providerJurisdiction: 'CN-GD', consumerJurisdiction: 'CN-GD', personalInformation: false, transferMechanism: 'exempt', onwardTransferScope: 'none' } };
+    await negotiateAgreement(ledger, { provider: provider!, consumer: consumer!, proposal });
     agreementIds.push(id);
   }
   return agreementIds;

@@ -4,11 +4,10 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEV_ORGS, LedgerError, registerDevOrganizations, type Ledger } from '@gridspace/ledger';
+import { DEV_ORGS, LedgerError, negotiateAgreement, registerDevOrganizations, type Ledger } from '@gridspace/ledger';
 import type { ResolverNode } from '@gridspace/identity-resolver';
 import type { PartnerRegistry } from '@gridspace/partners';
 import { generateDataset, importCustomers, importReadings, type Store } from '@gridspace/data-products';
-import type { AgreementState } from '@gridspace/schemas';
 import type { DemoSize } from './config.js';
 import { INDICES_PRODUCT, TRANSFORMER_TEMPLATE, agreementPlans, catalogEntry, demoSerial, traceEvents, type AgreementPlan } from './demo.js';
 
@@ -54,45 +53,14 @@ export async function seedOrganizations(ledger: Ledger, registry: PartnerRegistr
   return registered;
 }
 
-const STEPS: Array<[AgreementState, 'provider' | 'consumer', string]> = [
-  ['REQUESTED', 'consumer', 'Agreements:Request'],
-  ['OFFERED', 'provider', 'Agreements:Offer'],
-  ['ACCEPTED', 'consumer', 'Agreements:Accept'],
-  ['AGREED', 'provider', 'Agreements:Agree'],
-  ['VERIFIED', 'consumer', 'Agreements:Verify'],
-  ['FINALIZED', 'provider', 'Agreements:Finalize'],
-];
-
 /** Takes one planned agreement from wherever it is now to its planned state. */
 async function negotiate(ledger: Ledger, plan: AgreementPlan): Promise<void> {
   const provider = devOrg('gd-grid');
   const consumer = devOrg(plan.consumer);
-  const endorsingOrgs = [provider.mspId, consumer.mspId];
-  let state: string | undefined;
-  try {
-    state = (JSON.parse(await ledger.evaluate({ identity: 'operator', fn: 'Agreements:Get', args: [plan.proposal.id] })) as { agreement: { state: string } }).agreement.state;
-  } catch (error) {
-    if (!(error instanceof LedgerError && error.code === 'NOT_FOUND')) throw error;
-  }
-  if (state === 'TERMINATED' || state === plan.state) return;
   const target = plan.state === 'TERMINATED' ? 'FINALIZED' : plan.state;
-  const steps = plan.startsWith === 'offer' ? STEPS.slice(1) : STEPS;
-  let started = state !== undefined;
-  for (const [stepState, party, fn] of steps) {
-    if (started && state !== undefined) {
-      // Skip the steps already taken.
-      if (STEPS.findIndex((s) => s[0] === stepState) <= STEPS.findIndex((s) => s[0] === state)) continue;
-    }
-    started = true;
-    const identity = party === 'provider' ? provider.identity : consumer.identity;
-    const first = fn === 'Agreements:Request' || fn === 'Agreements:Offer';
-    const args = first ? [JSON.stringify(plan.proposal)] : [plan.proposal.id];
-    await ledger.submit({ identity, fn, args, endorsingOrgs: first && state === undefined ? undefined : endorsingOrgs });
-    state = stepState;
-    if (stepState === target) break;
-  }
-  if (plan.state === 'TERMINATED') {
-    await ledger.submit({ identity: provider.identity, fn: 'Agreements:Terminate', args: [plan.proposal.id, plan.terminationReason ?? 'revoked by the provider'], endorsingOrgs });
+  const state = await negotiateAgreement(ledger, { provider, consumer, proposal: plan.proposal, upTo: target, opensWith: plan.startsWith });
+  if (plan.state === 'TERMINATED' && state === 'FINALIZED') {
+    await ledger.submit({ identity: provider.identity, fn: 'Agreements:Terminate', args: [plan.proposal.id, plan.terminationReason ?? 'revoked by the provider'], endorsingOrgs: [provider.mspId, consumer.mspId] });
   }
 }
 

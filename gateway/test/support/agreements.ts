@@ -1,6 +1,5 @@
-// Negotiating agreements on the test ledger: request -> offer -> accept -> agree -> verify ->
-// finalize, each step by the party the chaincode allows, endorsed by both parties' MSPs.
-import { DEV_ORGS, type Ledger } from '@gridspace/ledger';
+// Agreements on the test ledger, negotiated with the ledger's negotiateAgreement.
+import { DEV_ORGS, negotiateAgreement, type Ledger } from '@gridspace/ledger';
 import type { AgreementState } from '@gridspace/schemas';
 
 const orgOf = (orgId: string) => {
@@ -20,15 +19,6 @@ export function policy(target: string, constraints: unknown[] = [], purposes = [
   return { target, permissions: [{ action: 'use', constraints: [{ leftOperand: 'purpose', operator: 'isAnyOf', rightOperand: purposes }, ...constraints] }] };
 }
 
-const STEPS: Array<[AgreementState, 'provider' | 'consumer', string]> = [
-  ['REQUESTED', 'consumer', 'Agreements:Request'],
-  ['OFFERED', 'provider', 'Agreements:Offer'],
-  ['ACCEPTED', 'consumer', 'Agreements:Accept'],
-  ['AGREED', 'provider', 'Agreements:Agree'],
-  ['VERIFIED', 'consumer', 'Agreements:Verify'],
-  ['FINALIZED', 'provider', 'Agreements:Finalize'],
-];
-
 let counter = 0;
 
 /** Negotiates an agreement between gd-grid (provider) and `consumer` up to `state`; returns its id. */
@@ -39,14 +29,8 @@ export async function negotiate(
   const provider = orgOf(options.provider ?? 'gd-grid');
   const consumer = orgOf(options.consumer);
   const id = `agr-${options.consumer}-${++counter}-${Date.now().toString(36)}`;
-  const proposal = JSON.stringify({ id, dataProductId: options.dataProductId, policy: options.policy, crossBorder: crossBorderTerms(options.consumer) });
-  const endorsingOrgs = [provider.mspId, consumer.mspId];
-  for (const [state, party, fn] of STEPS) {
-    const identity = party === 'provider' ? provider.identity : consumer.identity;
-    const args = fn === 'Agreements:Request' || fn === 'Agreements:Offer' ? [proposal] : [id];
-    await ledger.submit({ identity, fn, args, endorsingOrgs: fn === 'Agreements:Request' ? undefined : endorsingOrgs });
-    if (state === (options.upTo ?? 'FINALIZED')) break;
-  }
+  const proposal = { id, dataProductId: options.dataProductId, policy: options.policy, crossBorder: crossBorderTerms(options.consumer) };
+  await negotiateAgreement(ledger, { provider, consumer, proposal, upTo: options.upTo });
   return id;
 }
 

@@ -3,7 +3,7 @@
 // organizations are bootstrapped idempotently.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { DEV_ORGS, LedgerError, registerDevOrganizations, type DevOrg, type Ledger, type SubmitResult } from '../../src/index.js';
+import { DEV_ORGS, LedgerError, negotiateAgreement, registerDevOrganizations, type DevOrg, type Ledger, type SubmitResult } from '../../src/index.js';
 
 export { openTestLedger } from '../support/open-ledger.js';
 
@@ -144,13 +144,7 @@ export async function finalizedAgreement(
   const consumer = options.consumer ?? 'agency';
   const id = unique('agr');
   const proposal = { id, dataProductId: options.productId, policy: options.policy, crossBorder: options.crossBorder ?? domesticTerms(org(consumer).jurisdiction) };
-  const endorsingOrgs = bothParties(provider, consumer);
-  await submit(ledger, { identity: consumer, fn: 'Agreements:Request', args: [proposal] });
-  await submit(ledger, { identity: provider, fn: 'Agreements:Offer', args: [proposal], endorsingOrgs });
-  await submit(ledger, { identity: consumer, fn: 'Agreements:Accept', args: [id], endorsingOrgs });
-  await submit(ledger, { identity: provider, fn: 'Agreements:Agree', args: [id], endorsingOrgs });
-  await submit(ledger, { identity: consumer, fn: 'Agreements:Verify', args: [id], endorsingOrgs });
-  await submit(ledger, { identity: provider, fn: 'Agreements:Finalize', args: [id], endorsingOrgs });
+  await negotiateAgreement(ledger, { provider: org(provider), consumer: org(consumer), proposal });
   return id;
 }
 
