@@ -3,5 +3,5 @@ export * from './port.js';
 export { DEV_ORGS, type DevOrg, type OrgType } from './identity/dev-orgs.js';
 export { loadDevIdentities, type EnrolledIdentity } from './identity/dev-identities.js';
 export { organizationRecord, registerDevOrganizations } from './identity/register-orgs.js';
-export { agreementFunction, negotiateAgreement, NEGOTIATION_PATH, type NegotiationOptions } from './negotiation.js';
+export { agreementFunction, devCrossBorderTerms, negotiateAgreement, NEGOTIATION_PATH, type NegotiationOptions } from './negotiation.js';
 export { EmbeddedLedger, type EmbeddedLedgerOptions } from './embedded/embedded-ledger.js';

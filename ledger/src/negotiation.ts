@@ -1,8 +1,8 @@
 // The usual negotiation of an agreement, driven through the Ledger port: request, offer, accept,
 // agree, verify, finalize — each step by the party the state machine of @gridspace/schemas names,
 // every step after the first endorsed by both parties (agreement keys carry both MSPs).
-import { AGREEMENT_TRANSITIONS, type AgreementAction, type AgreementState, type Transition } from '@gridspace/schemas';
-import type { DevOrg } from './identity/dev-orgs.js';
+import { AGREEMENT_TRANSITIONS, standardCrossBorderTerms, type AgreementAction, type AgreementState, type CrossBorderTerms, type Transition } from '@gridspace/schemas';
+import { DEV_ORGS, type DevOrg } from './identity/dev-orgs.js';
 import { LedgerError, type Ledger } from './port.js';
 
 const USUAL_ACTIONS: readonly AgreementAction[] = ['request', 'offer', 'accept', 'agree', 'verify', 'finalize'];
@@ -17,6 +17,16 @@ export const NEGOTIATION_PATH: readonly Transition[] = USUAL_ACTIONS.reduce<Tran
 
 /** The Agreements contract's transaction function for an action, e.g. `Agreements:Finalize`. */
 export const agreementFunction = (action: AgreementAction) => `Agreements:${action[0]!.toUpperCase()}${action.slice(1)}`;
+
+/** Filing references of the demo network's GBA standard contracts (Guangdong to Hong Kong, to Macao). */
+const DEV_FILING_REFERENCES: Readonly<Record<string, string>> = { HK: 'GBA-HK-2026-0042', MO: 'GBA-MO-2026-0007' };
+
+/** The cross-border terms a demo agreement of gd-grid (CN-GD) with the dev org `consumerOrgId` proposes. */
+export function devCrossBorderTerms(consumerOrgId: string): CrossBorderTerms {
+  const consumer = DEV_ORGS.find((o) => o.orgId === consumerOrgId);
+  if (!consumer) throw new Error(`no dev org ${consumerOrgId}`);
+  return standardCrossBorderTerms({ providerJurisdiction: 'CN-GD', consumerJurisdiction: consumer.jurisdiction, filingReference: DEV_FILING_REFERENCES[consumer.jurisdiction] });
+}
 
 export interface NegotiationOptions {
   provider: DevOrg;

@@ -45,6 +45,25 @@ export const CROSS_BORDER_SCHEMA = {
   },
 } as const;
 
+/**
+ * The usual terms of an agreement releasing aggregates: no personal information, no onward transfer,
+ * and for a consumer in Hong Kong or Macao the GBA standard contract (with its filing reference);
+ * exempt otherwise.
+ */
+export function standardCrossBorderTerms(parties: { providerJurisdiction: Jurisdiction; consumerJurisdiction: Jurisdiction; filingReference?: string }): CrossBorderTerms {
+  const { providerJurisdiction, consumerJurisdiction, filingReference } = parties;
+  const transferMechanism: TransferMechanism =
+    consumerJurisdiction === 'HK' ? 'gba-standard-contract-hk' : consumerJurisdiction === 'MO' ? 'gba-standard-contract-mo' : 'exempt';
+  return {
+    providerJurisdiction,
+    consumerJurisdiction,
+    personalInformation: false,
+    transferMechanism,
+    ...(transferMechanism !== 'exempt' && filingReference !== undefined ? { filingReference } : {}),
+    onwardTransferScope: 'none',
+  };
+}
+
 /** True when provider and consumer sit in different jurisdictions (e.g. CN-GD -> HK). */
 export function isCrossBorder(terms: Pick<CrossBorderTerms, 'providerJurisdiction' | 'consumerJurisdiction'>): boolean {
   return terms.providerJurisdiction !== terms.consumerJurisdiction;

@@ -2,6 +2,7 @@
 // gateway's ledger subgraph, as the org of --as (the chaincode decides who may take each step).
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { standardCrossBorderTerms } from '@gridspace/schemas';
 import { action, CliError, dataDir, devPartnersOf, gatewayQuery, printJson, runningNetwork, tokenFor } from './context.js';
 
 const FIELDS = 'id dataProductId offerId provider consumer state revision policy crossBorder createdAt updatedAt finalizedAt termination { by kind reason at }';
@@ -63,17 +64,9 @@ function proposalOf(dir: string, provider: string, consumer: string, options: Te
   let crossBorder: unknown;
   if (options.crossBorderFile) crossBorder = readJsonFile(options.crossBorderFile, '--cross-border-file');
   else {
-    const to = consumerOrg.jurisdiction;
-    const mechanism = to === 'HK' ? 'gba-standard-contract-hk' : to === 'MO' ? 'gba-standard-contract-mo' : 'exempt';
-    if (mechanism !== 'exempt' && !options.filingReference) throw new CliError(`--filing-reference: a transfer to ${to} under ${mechanism} needs the filing reference of the standard contract`);
-    crossBorder = {
-      providerJurisdiction: providerOrg.jurisdiction,
-      consumerJurisdiction: to,
-      personalInformation: false,
-      transferMechanism: mechanism,
-      ...(mechanism !== 'exempt' ? { filingReference: options.filingReference } : {}),
-      onwardTransferScope: 'none',
-    };
+    const terms = standardCrossBorderTerms({ providerJurisdiction: providerOrg.jurisdiction, consumerJurisdiction: consumerOrg.jurisdiction, filingReference: options.filingReference });
+    if (terms.transferMechanism !== 'exempt' && !options.filingReference) throw new CliError(`--filing-reference: a transfer to ${terms.consumerJurisdiction} under ${terms.transferMechanism} needs the filing reference of the standard contract`);
+    crossBorder = terms;
   }
   return {
     id: options.id ?? `agr-${consumer}-${options.product}-${Date.now().toString(36)}`,

@@ -1,5 +1,6 @@
 // What the demo network contains: the transformer template, the catalog entry of the electricity
 // economic indices, the agreements (in several states) and a transformer's first trace events.
+import { devCrossBorderTerms } from '@gridspace/ledger';
 export const INDICES_PRODUCT = 'electricity-economic-indices';
 export const PURPOSE = 'macro-economic-monitoring';
 
@@ -51,8 +52,6 @@ export interface AgreementPlan {
   proposal: { id: string; dataProductId: string; offerId?: string; consumer?: string; policy: unknown; crossBorder: unknown };
 }
 
-const domestic = (jurisdiction = 'CN-GD') => ({ providerJurisdiction: 'CN-GD', consumerJurisdiction: jurisdiction, personalInformation: false, transferMechanism: 'exempt', onwardTransferScope: 'none' });
-
 /** The demo agreements; their validity window starts at `now` (the first start) and lasts a year. */
 export function agreementPlans(now: Date): AgreementPlan[] {
   const from = new Date(now.getTime() - 60_000);
@@ -63,7 +62,7 @@ export function agreementPlans(now: Date): AgreementPlan[] {
       consumer: 'gd-drc',
       state: 'FINALIZED',
       startsWith: 'request',
-      proposal: { id: 'agr-gd-drc-indices', dataProductId: INDICES_PRODUCT, offerId: 'macro-economic-monitoring', policy: policy([atLeast('city', 'division', 'month'), ...window(from, to), perMonth(1000)]), crossBorder: domestic() },
+      proposal: { id: 'agr-gd-drc-indices', dataProductId: INDICES_PRODUCT, offerId: 'macro-economic-monitoring', policy: policy([atLeast('city', 'division', 'month'), ...window(from, to), perMonth(1000)]), crossBorder: devCrossBorderTerms('gd-drc') },
     },
     {
       consumer: 'hk-partner',
@@ -76,14 +75,14 @@ export function agreementPlans(now: Date): AgreementPlan[] {
         policy: policy([atLeast('province', 'section', 'month'), ...window(from, to), perMonth(100), { leftOperand: 'deidentification', operator: 'gteq', rightOperand: 'aggregated' }], {
           prohibitions: [{ action: 'transfer' }],
         }),
-        crossBorder: { providerJurisdiction: 'CN-GD', consumerJurisdiction: 'HK', personalInformation: false, transferMechanism: 'gba-standard-contract-hk', filingReference: 'GBA-HK-2026-0042', onwardTransferScope: 'none' },
+        crossBorder: devCrossBorderTerms('hk-partner'),
       },
     },
     {
       consumer: 'gd-stats',
       state: 'REQUESTED',
       startsWith: 'request',
-      proposal: { id: 'agr-gd-stats-indices', dataProductId: INDICES_PRODUCT, policy: policy([atLeast('city', 'division', 'month')]), crossBorder: domestic() },
+      proposal: { id: 'agr-gd-stats-indices', dataProductId: INDICES_PRODUCT, policy: policy([atLeast('city', 'division', 'month')]), crossBorder: devCrossBorderTerms('gd-stats') },
     },
     {
       consumer: 'mo-partner',
@@ -94,7 +93,7 @@ export function agreementPlans(now: Date): AgreementPlan[] {
         dataProductId: INDICES_PRODUCT,
         consumer: 'mo-partner',
         policy: policy([atLeast('gba', 'all', 'month'), ...window(from, to)]),
-        crossBorder: { providerJurisdiction: 'CN-GD', consumerJurisdiction: 'MO', personalInformation: false, transferMechanism: 'gba-standard-contract-mo', filingReference: 'GBA-MO-2026-0007', onwardTransferScope: 'none' },
+        crossBorder: devCrossBorderTerms('mo-partner'),
       },
     },
     {
@@ -102,7 +101,7 @@ export function agreementPlans(now: Date): AgreementPlan[] {
       state: 'TERMINATED',
       startsWith: 'request',
       terminationReason: 'supplier programme ended',
-      proposal: { id: 'agr-cable-maker-indices', dataProductId: INDICES_PRODUCT, policy: policy([atLeast('province', 'section', 'month'), ...window(from, to)]), crossBorder: domestic() },
+      proposal: { id: 'agr-cable-maker-indices', dataProductId: INDICES_PRODUCT, policy: policy([atLeast('province', 'section', 'month'), ...window(from, to)]), crossBorder: devCrossBorderTerms('cable-maker') },
     },
   ];
 }

@@ -1,5 +1,5 @@
 // Agreements on the test ledger, negotiated with the ledger's negotiateAgreement.
-import { DEV_ORGS, negotiateAgreement, type Ledger } from '@gridspace/ledger';
+import { DEV_ORGS, devCrossBorderTerms, negotiateAgreement, type Ledger } from '@gridspace/ledger';
 import type { AgreementState } from '@gridspace/schemas';
 
 const orgOf = (orgId: string) => {
@@ -7,13 +7,6 @@ const orgOf = (orgId: string) => {
   if (!org) throw new Error(`no dev org ${orgId}`);
   return org;
 };
-
-export function crossBorderTerms(consumer: string) {
-  const jurisdiction = orgOf(consumer).jurisdiction;
-  if (jurisdiction === 'HK') return { providerJurisdiction: 'CN-GD', consumerJurisdiction: 'HK', personalInformation: false, transferMechanism: 'gba-standard-contract-hk', filingReference: 'GBA-HK-2026-0042', onwardTransferScope: 'none' };
-  if (jurisdiction === 'MO') return { providerJurisdiction: 'CN-GD', consumerJurisdiction: 'MO', personalInformation: false, transferMechanism: 'gba-standard-contract-mo', filingReference: 'GBA-MO-2026-0007', onwardTransferScope: 'none' };
-  return { providerJurisdiction: 'CN-GD', consumerJurisdiction: jurisdiction, personalInformation: false, transferMechanism: 'exempt', onwardTransferScope: 'none' };
-}
 
 export function policy(target: string, constraints: unknown[] = [], purposes = ['macro-economic-monitoring']) {
   return { target, permissions: [{ action: 'use', constraints: [{ leftOperand: 'purpose', operator: 'isAnyOf', rightOperand: purposes }, ...constraints] }] };
@@ -29,7 +22,7 @@ export async function negotiate(
   const provider = orgOf(options.provider ?? 'gd-grid');
   const consumer = orgOf(options.consumer);
   const id = `agr-${options.consumer}-${++counter}-${Date.now().toString(36)}`;
-  const proposal = { id, dataProductId: options.dataProductId, policy: options.policy, crossBorder: crossBorderTerms(options.consumer) };
+  const proposal = { id, dataProductId: options.dataProductId, policy: options.policy, crossBorder: devCrossBorderTerms(options.consumer) };
   await negotiateAgreement(ledger, { provider, consumer, proposal, upTo: options.upTo });
   return id;
 }
