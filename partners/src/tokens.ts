@@ -2,7 +2,7 @@
 // that issuer's keys, its one pinned asymmetric algorithm, the gateway audience, exp / nbf with a
 // small skew — and becomes a principal: org, org type, jurisdiction, MSP ID, roles.
 import { createLocalJWKSet, createRemoteJWKSet, decodeJwt, errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
-import type { OrgType } from '@gridspace/schemas';
+import { VerifiedTokens, type OrgType } from '@gridspace/schemas';
 import type { PartnerOrg, PartnerRegistry } from './registry.js';
 
 export const DEFAULT_AUDIENCE = 'gridspace-gateway';
@@ -39,6 +39,8 @@ export interface TokenVerifierOptions {
   jwksCacheMaxAgeMs?: number;
   /** Least time between two fetches of one JWKS URL (ms), e.g. on unknown kids; default 30 s. */
   jwksCooldownMs?: number;
+  /** How long a verified token is remembered (ms, never past its exp); default 60 s, 0 = never. */
+  verifiedTokenMaxAgeMs?: number;
 }
 
 export interface TokenVerifier {
@@ -63,7 +65,16 @@ export function createTokenVerifier(registry: () => PartnerRegistry, options: To
     return keySet;
   };
 
+  // A remembered verification holds only while the registry still has the very same org entry:
+  // a reload (rotated keys, removed issuer) verifies every token afresh.
+  const verified = new VerifiedTokens<{ principal: Principal; org: PartnerOrg }>({ maxAgeMs: options.verifiedTokenMaxAgeMs ?? 60_000 });
   const verify = async (token: string): Promise<Principal> => {
+    const remembered = verified.get(token);
+    if (remembered && registry().org(remembered.org.id) === remembered.org) return remembered.principal;
+    return verifyFresh(token);
+  };
+
+  const verifyFresh = async (token: string): Promise<Principal> => {
     let unverified: JWTPayload;
     try {
       unverified = decodeJwt(token);
@@ -90,7 +101,7 @@ export function createTokenVerifier(registry: () => PartnerRegistry, options: To
       throw new AuthenticationError(`the token claims org ${String(payload.org)}, but its issuer ${org.issuer} speaks only for ${org.id}`);
     }
     const roles = Array.isArray(payload.roles) ? payload.roles.filter((r): r is string => typeof r === 'string') : [];
-    return {
+    const principal: Principal = {
       org: org.id,
       orgType: org.type,
       jurisdiction: org.jurisdiction,
@@ -99,6 +110,8 @@ export function createTokenVerifier(registry: () => PartnerRegistry, options: To
       roles,
       ...(typeof payload.purpose === 'string' ? { purpose: payload.purpose } : {}),
     };
+    if ((options.verifiedTokenMaxAgeMs ?? 60_000) > 0) verified.set(token, { principal, org }, payload.exp);
+    return principal;
   };
 
   return {

@@ -92,6 +92,21 @@ describe('partner token verification', () => {
     await assert.rejects(verifier.authenticate('Basic abc'), /must be "Bearer <jwt>"/);
   });
 
+  it('remembers a verified token only while the registry keeps the same entry for its org', async () => {
+    let current = registry;
+    const verifier = createTokenVerifier(() => current);
+    const token = await sign(agency);
+    assert.equal((await verifier.verify(token)).org, 'gd-drc');
+    assert.equal((await verifier.verify(token)).org, 'gd-drc');
+    // The org rotates its key and the registry reloads: the old token is checked afresh and fails.
+    const rotated = await issuer('gd-drc', 'government', 'CN-GD', 'ProvincialDrcMSP');
+    current = new PartnerRegistry({ orgs: [rotated.org, hk.org] });
+    await assert.rejects(verifier.verify(token), AuthenticationError);
+    // Removed from the registry: refused as well.
+    current = new PartnerRegistry({ orgs: [hk.org] });
+    await assert.rejects(verifier.verify(await sign(rotated)), /not in the partner registry/);
+  });
+
   it('accepts a small clock skew only', async () => {
     const verifier = createTokenVerifier(() => registry, { clockToleranceSeconds: 30 });
     const now = Math.floor(Date.now() / 1000);

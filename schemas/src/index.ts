@@ -13,5 +13,6 @@ export * from './usage.js';
 export * from './merkle.js';
 export * from './identifier-anchor.js';
 export * from './grant.js';
+export * from './verified-tokens.js';
 export * from './evaluate-policy.js';
 export * from './epcis/index.js';

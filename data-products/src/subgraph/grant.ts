@@ -2,7 +2,7 @@
 // a compact JWT, ES256 only, typ gridspace-grant+jwt, signed by a key of the gateway's JWKS,
 // addressed (aud) to this data product, unexpired. Calls without one are refused.
 import { createLocalJWKSet, createRemoteJWKSet, decodeJwt, errors, jwtVerify, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
-import { GRANT_ALGORITHM, GRANT_DEFAULT_ISSUER, GRANT_JWT_TYPE, validateGrantClaims, type GrantClaims } from '@gridspace/schemas';
+import { GRANT_ALGORITHM, GRANT_DEFAULT_ISSUER, GRANT_JWT_TYPE, validateGrantClaims, VerifiedTokens, type GrantClaims } from '@gridspace/schemas';
 
 export const GRANT_HEADER = 'x-gridspace-grant';
 export const DATA_PRODUCT_ID = 'electricity-economic-indices';
@@ -31,6 +31,8 @@ export class GrantVerifier {
   private readonly keys: JWTVerifyGetKey;
   readonly issuer: string;
   readonly audience: string;
+  // The gateway reuses a grant for a while; its verification is the costly part of a call.
+  private readonly verified = new VerifiedTokens<GrantClaims>();
 
   constructor(config: GrantVerifierConfig) {
     if (config.jwks) this.keys = createLocalJWKSet(config.jwks);
@@ -59,6 +61,8 @@ export class GrantVerifier {
       throw new GrantError('GRANT_INVALID', `${GRANT_HEADER} carries no grant for data product ${this.audience}${audiences.length ? ` (audiences found: ${audiences.join(', ')})` : ' (not a JWT)'}`);
     }
     if (ours.length > 1) throw new GrantError('GRANT_INVALID', `${GRANT_HEADER} carries more than one grant for ${this.audience}`);
+    const remembered = this.verified.get(ours[0]!);
+    if (remembered) return remembered;
     let payload: unknown;
     try {
       ({ payload } = await jwtVerify(ours[0], this.keys, { algorithms: [GRANT_ALGORITHM], typ: GRANT_JWT_TYPE, issuer: this.issuer, audience: this.audience, requiredClaims: ['exp', 'iat', 'jti', 'sub'] }));
@@ -68,6 +72,7 @@ export class GrantVerifier {
     }
     const checked = validateGrantClaims(payload);
     if (!checked.ok) throw new GrantError('GRANT_INVALID', `the grant's claims are malformed: ${checked.error.message}`);
+    this.verified.set(ours[0]!, checked.value, checked.value.exp);
     return checked.value;
   }
 }
