@@ -3,33 +3,22 @@
 // Needs GRIDSPACE_TEST_POSTGRES_URL (scripts/run-tests.mjs starts a throwaway cluster).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { openStore, type Store } from '../src/storage/store.js';
 import { importCustomers, importReadings, ImportRejectedError } from '../src/ingestion/ingest.js';
 import { loadMeterData } from '../src/indices/meter-data.js';
 import { computeIndices } from '../src/indices/indices.js';
 import { generateDataset } from '../src/generator/generate.js';
 import { Reading } from '../src/storage/entities.js';
+import { freshPostgresDatabase } from '../src/testing.js';
 import { tempDir, writeCsv } from './helpers.js';
 
 /** A fresh database on the test cluster, dropped afterwards. */
 async function postgresStore(t: Parameters<typeof tempDir>[0]): Promise<Store> {
-  const adminUrl = process.env.GRIDSPACE_TEST_POSTGRES_URL;
-  if (!adminUrl) {
-    throw new Error('GRIDSPACE_TEST_POSTGRES_URL is not set: run the tests with `node scripts/run-tests.mjs data-products` (it starts a throwaway PostgreSQL) or point it at a superuser URL');
-  }
-  const name = `dp_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const store = await openStore(url.toString());
+  const db = await freshPostgresDatabase('dp');
+  const store = await openStore(db.url);
   t.after(async () => {
     await store.close();
-    await admin.query(`DROP DATABASE IF EXISTS ${name}`);
-    await admin.end();
+    await db.drop();
   });
   return store;
 }

@@ -5,8 +5,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { importJWK, SignJWT, type JWK } from 'jose';
+import { freshPostgresDatabase } from '@gridspace/data-products/testing';
 import { ensureDevPartners, issueDevToken, PartnerRegistry, type PartnerOrg } from '@gridspace/partners';
 import { RESOLVER_AUDIENCE, startResolverNode, type ResolverNode, type ResolverConfig } from '../src/index.js';
 import type { DatabaseConfig } from '../src/store/datasource.js';
@@ -17,26 +17,8 @@ export const DB_KINDS: DbKind[] = ['sqlite', 'postgres'];
 /** A fresh database of the given kind; PostgreSQL needs GRIDSPACE_TEST_POSTGRES_URL (never skipped). */
 export async function freshDatabase(kind: DbKind, dir: string): Promise<{ config: DatabaseConfig; drop(): Promise<void> }> {
   if (kind === 'sqlite') return { config: { type: 'sqlite', path: join(dir, 'test.sqlite') }, drop: async () => undefined };
-  const adminUrl = process.env.GRIDSPACE_TEST_POSTGRES_URL;
-  if (!adminUrl) {
-    throw new Error('GRIDSPACE_TEST_POSTGRES_URL is not set: run the tests with `node scripts/run-tests.mjs identity-resolver` (it starts a throwaway PostgreSQL), or set it to a superuser URL');
-  }
-  const name = `resolver_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    config: { type: 'postgres', url: url.toString() },
-    async drop() {
-      const client = new pg.Client({ connectionString: adminUrl });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
-    },
-  };
+  const db = await freshPostgresDatabase('resolver_test');
+  return { config: { type: 'postgres', url: db.url }, drop: db.drop };
 }
 
 export interface TestNode {
