@@ -7,12 +7,11 @@ import {
   basicPolicy,
   bothParties,
   domesticTerms,
-  ensureOrganizations,
   eventOf,
   evaluate,
   finalizedAgreement,
   isoIn,
-  openTestLedger,
+  openLedgerWithOrganizations,
   org,
   publishProduct,
   rejects,
@@ -38,8 +37,7 @@ describe('Agreements contract', () => {
   const endorsingOrgs = bothParties(P, C);
 
   before(async () => {
-    ledger = await openTestLedger();
-    await ensureOrganizations(ledger);
+    ledger = await openLedgerWithOrganizations();
     productId = await publishProduct(ledger, P);
   });
   after(async () => ledger.close());

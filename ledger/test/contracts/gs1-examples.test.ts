@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { documentEvents, rewriteEventObjects, type AnyEpcisDocument, type EpcisEvent } from '@gridspace/schemas';
 import type { Ledger } from '../../src/index.js';
-import { ensureOrganizations, evaluate, openTestLedger, org, submit, uniquePrefix } from './support.js';
+import { assignFreshPrefix, evaluate, openLedgerWithOrganizations, submit } from './support.js';
 
 function examplesDir(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
@@ -20,10 +20,8 @@ describe('GS1 EPCIS 2.0 examples on the traceability contract', () => {
   let ledger: Ledger;
   let prefix: string;
   before(async () => {
-    ledger = await openTestLedger();
-    await ensureOrganizations(ledger);
-    prefix = uniquePrefix();
-    await submit(ledger, { identity: 'operator', fn: 'Organizations:AssignPrefix', args: [prefix, org('supplier').orgId] });
+    ledger = await openLedgerWithOrganizations();
+    prefix = await assignFreshPrefix(ledger);
   });
   after(async () => ledger.close());
 

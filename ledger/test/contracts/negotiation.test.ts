@@ -2,14 +2,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { NEGOTIATION_PATH, negotiateAgreement, type Ledger } from '../../src/index.js';
-import { basicPolicy, domesticTerms, ensureOrganizations, evaluate, openTestLedger, org, publishProduct, unique } from './support.js';
+import { basicPolicy, domesticTerms, evaluate, openLedgerWithOrganizations, org, publishProduct, unique } from './support.js';
 
 describe('negotiateAgreement', () => {
   let ledger: Ledger;
   let productId: string;
   before(async () => {
-    ledger = await openTestLedger();
-    await ensureOrganizations(ledger);
+    ledger = await openLedgerWithOrganizations();
     productId = await publishProduct(ledger);
   });
   after(async () => ledger.close());

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { merkleLeafHash, merkleProof, merkleRoot } from '@gridspace/schemas';
 import type { Ledger } from '../../src/index.js';
-import { basicPolicy, domesticTerms, ensureOrganizations, eventOf, evaluate, openTestLedger, org, productJson, rejects, submit, unique, uniquePrefix } from './support.js';
+import { assignFreshPrefix, basicPolicy, domesticTerms, ensureOrganizations, eventOf, evaluate, openLedgerWithOrganizations, openTestLedger, org, productJson, rejects, submit, unique, uniquePrefix } from './support.js';
 
 describe('Organizations contract', () => {
   let ledger: Ledger;
@@ -60,8 +60,7 @@ describe('Organizations contract', () => {
 describe('Catalog contract', () => {
   let ledger: Ledger;
   before(async () => {
-    ledger = await openTestLedger();
-    await ensureOrganizations(ledger);
+    ledger = await openLedgerWithOrganizations();
   });
   after(async () => ledger.close());
 
@@ -101,10 +100,8 @@ describe('IdentifierAnchors contract', () => {
   let ledger: Ledger;
   let prefix: string;
   before(async () => {
-    ledger = await openTestLedger();
-    await ensureOrganizations(ledger);
-    prefix = uniquePrefix();
-    await submit(ledger, { identity: 'operator', fn: 'Organizations:AssignPrefix', args: [prefix, 'tx-maker'] });
+    ledger = await openLedgerWithOrganizations();
+    prefix = await assignFreshPrefix(ledger);
   });
   after(async () => ledger.close());
 

@@ -6,12 +6,11 @@ import type { Ledger } from '../../src/index.js';
 import {
   basicPolicy,
   bothParties,
-  ensureOrganizations,
   eventOf,
   evaluate,
   finalizedAgreement,
   isoIn,
-  openTestLedger,
+  openLedgerWithOrganizations,
   org,
   publishProduct,
   receipt,
@@ -37,8 +36,7 @@ describe('Policy evaluation on the ledger (Agreements:FindActive) and usage rece
   let productId: string;
 
   before(async () => {
-    ledger = await openTestLedger();
-    await ensureOrganizations(ledger);
+    ledger = await openLedgerWithOrganizations();
     productId = await publishProduct(ledger, 'operator');
   });
   after(async () => ledger.close());

@@ -5,7 +5,9 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { DEV_ORGS, LedgerError, negotiateAgreement, registerDevOrganizations, type DevOrg, type Ledger, type SubmitResult } from '../../src/index.js';
 
-export { openTestLedger } from '../support/open-ledger.js';
+import { openTestLedger } from '../support/open-ledger.js';
+
+export { openTestLedger };
 
 export function unique(prefix: string): string {
   return `${prefix}-${randomBytes(5).toString('hex')}`;
@@ -14,6 +16,13 @@ export function unique(prefix: string): string {
 /** A fresh numeric enterprise prefix under 88.188, e.g. `88.188.4821937`. */
 export function uniquePrefix(): string {
   return `88.188.${1000000 + randomBytes(4).readUInt32BE() % 8999999}`;
+}
+
+/** A fresh enterprise prefix, assigned by the operator to the org of `owner` (default the transformer maker). */
+export async function assignFreshPrefix(ledger: Ledger, owner = 'supplier'): Promise<string> {
+  const prefix = uniquePrefix();
+  await submit(ledger, { identity: 'operator', fn: 'Organizations:AssignPrefix', args: [prefix, org(owner).orgId] });
+  return prefix;
 }
 
 export function org(identity: string): DevOrg {
@@ -25,6 +34,13 @@ export function org(identity: string): DevOrg {
 /** The operator org bootstraps the network, then registers every dev org; what already exists is fine. */
 export async function ensureOrganizations(ledger: Ledger): Promise<void> {
   await registerDevOrganizations(ledger);
+}
+
+/** The test ledger with every dev org registered: where each suite of contracts starts. */
+export async function openLedgerWithOrganizations(): Promise<Ledger> {
+  const ledger = await openTestLedger();
+  await ensureOrganizations(ledger);
+  return ledger;
 }
 
 export interface Call {

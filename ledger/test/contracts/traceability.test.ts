@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Ledger } from '../../src/index.js';
-import { ensureOrganizations, eventOf, evaluate, openTestLedger, org, rejects, submit, unique, uniquePrefix } from './support.js';
+import { assignFreshPrefix, eventOf, evaluate, openLedgerWithOrganizations, org, rejects, submit, unique } from './support.js';
 
 interface TracedObject {
   id: string;
@@ -40,12 +40,9 @@ describe('Traceability contract', () => {
   let gridPrefix: string; // the grid operator's (substation bays)
 
   before(async () => {
-    ledger = await openTestLedger();
-    await ensureOrganizations(ledger);
-    txPrefix = uniquePrefix();
-    gridPrefix = uniquePrefix();
-    await submit(ledger, { identity: 'operator', fn: 'Organizations:AssignPrefix', args: [txPrefix, org('supplier').orgId] });
-    await submit(ledger, { identity: 'operator', fn: 'Organizations:AssignPrefix', args: [gridPrefix, org('operator').orgId] });
+    ledger = await openLedgerWithOrganizations();
+    txPrefix = await assignFreshPrefix(ledger, 'supplier');
+    gridPrefix = await assignFreshPrefix(ledger, 'operator');
   });
   after(async () => ledger.close());
 

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { test } from 'node:test';
 import { DEV_ORGS } from '../../src/index.js';
-import { ensureOrganizations, evaluate, org, rejects, submit, unique, uniquePrefix } from '../contracts/support.js';
+import { assignFreshPrefix, ensureOrganizations, evaluate, org, rejects, submit, unique } from '../contracts/support.js';
 import { onFabric, openFabricLedger } from './support.js';
 
 const epc = (handle: string) => `info:hdl/${handle}`;
@@ -15,8 +15,7 @@ if (onFabric) {
     const ledger = openFabricLedger();
     try {
       await ensureOrganizations(ledger);
-      const prefix = uniquePrefix();
-      await submit(ledger, { identity: 'operator', fn: 'Organizations:AssignPrefix', args: [prefix, org('supplier').orgId] });
+      const prefix = await assignFreshPrefix(ledger);
       const handle = `${prefix}/${unique('TX2026')}`;
       await submit(ledger, {
         identity: 'supplier',
