@@ -6,8 +6,8 @@ import type { AddressInfo } from 'node:net';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { GraphQLError, parse } from 'graphql';
 import { createYoga } from 'graphql-yoga';
-import { createRemoteJWKSet, decodeJwt, jwtVerify, type JWTVerifyGetKey } from 'jose';
-import { GRANT_JWT_TYPE, PERIOD_LEVELS, REGION_LEVELS, type GrantClaims } from '@gridspace/schemas';
+import { GrantError, GrantVerifier } from '@gridspace/data-products';
+import { PERIOD_LEVELS, REGION_LEVELS, type GrantClaims } from '@gridspace/schemas';
 
 export const INDICES = 'electricity-economic-indices';
 export const LOAD_PROFILES = 'substation-load-profiles';
@@ -78,27 +78,21 @@ export interface RunningIndicesSubgraph {
  */
 export async function startIndicesSubgraph(jwksUrl: () => string, options: { requireGrant?: boolean } = {}): Promise<RunningIndicesSubgraph> {
   const open = { scope: { minAggregation: { region: 'customer', industry: 'customer', period: 'day' } } } as GrantClaims;
-  let keys: JWTVerifyGetKey | undefined;
+  // The energy subgraph's own grant check, one verifier per data product served here.
+  const verifiers = new Map<string, GrantVerifier>();
   const grants: GrantClaims[] = [];
   const grantFor = async (request: Request, product: string): Promise<GrantClaims> => {
     const header = request.headers.get('x-gridspace-grant');
     if (!header && options.requireGrant === false) return open;
-    if (!header) throw new GraphQLError(`no grant for ${product}: call through the gateway`, { extensions: { code: 'GRANT_MISSING' } });
-    const token = header.split(',').find((t) => {
-      try {
-        return decodeJwt(t).aud === product;
-      } catch {
-        return false;
-      }
-    });
-    if (!token) throw new GraphQLError(`no grant for ${product}`, { extensions: { code: 'GRANT_INVALID' } });
-    keys ??= createRemoteJWKSet(new URL(jwksUrl()));
+    let verifier = verifiers.get(product);
+    if (!verifier) verifiers.set(product, (verifier = new GrantVerifier({ jwksUrl: jwksUrl(), audience: product })));
     try {
-      const { payload } = await jwtVerify(token, keys, { algorithms: ['ES256'], typ: GRANT_JWT_TYPE, issuer: 'gridspace-gateway', audience: product });
-      grants.push(payload as unknown as GrantClaims);
-      return payload as unknown as GrantClaims;
+      const grant = await verifier.verify(header);
+      grants.push(grant);
+      return grant;
     } catch (error) {
-      throw new GraphQLError(`the grant was rejected: ${(error as Error).message}`, { extensions: { code: 'GRANT_INVALID' } });
+      if (error instanceof GrantError) throw new GraphQLError(error.message, { extensions: { code: error.code } });
+      throw error;
     }
   };
   const visible = (grant: GrantClaims, cell: { regionLevel: string; periodKind: string }) =>
