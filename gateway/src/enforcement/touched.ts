@@ -69,6 +69,19 @@ function argumentsOf(field: FieldNode, definition: GraphQLField<unknown, unknown
   return Object.fromEntries((field.arguments ?? []).map((a) => [a.name.value, valueFromASTUntyped(a.value, variables)]));
 }
 
+/** A marked field of an operation: which products it touches and where (variables not yet applied). */
+interface Touch {
+  ids: string[];
+  field: FieldNode;
+  definition: GraphQLField<unknown, unknown> | undefined;
+  path: string[];
+  topMost: boolean;
+}
+
+// The walk depends only on the document, the operation, the schema and the markings; the parse
+// cache hands out one DocumentNode per text, so each operation is walked once per supergraph.
+const plans = new WeakMap<DocumentNode, Map<string, { schema: GraphQLSchema; markings: DataProductMarkings; touches: Touch[] }>>();
+
 export function touchedProducts(
   schema: GraphQLSchema,
   document: DocumentNode,
@@ -77,6 +90,24 @@ export function touchedProducts(
   markings: DataProductMarkings,
 ): TouchedProduct[] {
   if (markings.fields.size === 0 && markings.types.size === 0) return [];
+  let byOperation = plans.get(document);
+  if (!byOperation) plans.set(document, (byOperation = new Map()));
+  let plan = byOperation.get(operationName ?? '');
+  if (!plan || plan.schema !== schema || plan.markings !== markings) byOperation.set(operationName ?? '', (plan = { schema, markings, touches: touchesOf(schema, document, operationName, markings) }));
+  const products = new Map<string, TouchedProduct>();
+  for (const touch of plan.touches) {
+    const args = argumentsOf(touch.field, touch.definition, variables);
+    for (const id of touch.ids) {
+      let product = products.get(id);
+      if (!product) products.set(id, (product = { dataProductId: id, aggregation: { ...COARSEST }, paths: [] }));
+      aggregationOf(args, product.aggregation);
+      if (touch.topMost) product.paths.push(touch.path);
+    }
+  }
+  return [...products.values()];
+}
+
+function touchesOf(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined, markings: DataProductMarkings): Touch[] {
   const operation = document.definitions.find(
     (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION && (!operationName || d.name?.value === operationName),
   );
@@ -84,14 +115,7 @@ export function touchedProducts(
   const root = schema.getRootType(operation.operation);
   if (!root) return [];
   const fragments = new Map(document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [])));
-  const products = new Map<string, TouchedProduct>();
-
-  const touch = (id: string, field: FieldNode, definition: GraphQLField<unknown, unknown> | undefined, path: string[], topMost: boolean) => {
-    let product = products.get(id);
-    if (!product) products.set(id, (product = { dataProductId: id, aggregation: { ...COARSEST }, paths: [] }));
-    aggregationOf(argumentsOf(field, definition, variables), product.aggregation);
-    if (topMost) product.paths.push(path);
-  };
+  const touches: Touch[] = [];
 
   // Fragments are walked where they are spread, so paths and parent types are those of the spread.
   const walk = (selectionSet: SelectionSetNode, parent: GraphQLCompositeType, path: string[], insideMarked: boolean, seen: ReadonlySet<string>): void => {
@@ -103,7 +127,7 @@ export function touchedProducts(
         const named = definition ? getNamedType(definition.type) : undefined;
         const ids = new Set([...(markings.fields.get(`${parent.name}.${selection.name.value}`) ?? []), ...(markings.types.get(parent.name) ?? [])]);
         if (named) for (const id of markings.types.get(named.name) ?? []) ids.add(id);
-        for (const id of ids) touch(id, selection, definition, [...path, key], !insideMarked);
+        if (ids.size > 0) touches.push({ ids: [...ids], field: selection, definition, path: [...path, key], topMost: !insideMarked });
         if (selection.selectionSet && named && isCompositeType(named)) walk(selection.selectionSet, named, [...path, key], insideMarked || ids.size > 0, seen);
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         const type = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : parent;
@@ -116,7 +140,7 @@ export function touchedProducts(
     }
   };
   walk(operation.selectionSet, root, [], false, new Set());
-  return [...products.values()];
+  return touches;
 }
 
 /** Rows released at the given paths of a result: list items count one each, an object counts one. */
