@@ -2,6 +2,7 @@
 // loop with the gateways being measured (as they would not share a process in production): role
 // `subgraphs` serves the ledger subgraph (on its own embedded ledger with the demo orgs), the
 // indices and the datasheet subgraphs; role `client` drives the load and checks every response.
+import { readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { EmbeddedLedger, registerDevOrganizations } from '@gridspace/ledger';
@@ -30,7 +31,12 @@ export interface LoadRequest {
   startAt: number;
   count: number;
 }
+/** This thread's id in /proc (a synchronous readlink runs on the calling thread). */
+export const threadId = () => Number(readlinkSync('/proc/thread-self').split('/').pop());
+
 export interface LoadResult {
+  /** The client thread's id in /proc. */
+  tid: number;
   latencies: number[];
   seconds: number;
   error?: string;
@@ -64,9 +70,9 @@ async function load({ peer, url, token, startAt, count }: LoadRequest): Promise<
   };
   try {
     await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-    return { latencies, seconds: (performance.now() - started) / 1000 };
+    return { tid: threadId(), latencies, seconds: (performance.now() - started) / 1000 };
   } catch (error) {
-    return { latencies, seconds: 0, error: (error as Error).message };
+    return { tid: threadId(), latencies, seconds: 0, error: (error as Error).message };
   }
 }
 
@@ -103,5 +109,5 @@ if (parentPort && workerData?.role === 'subgraphs') {
       port.close();
     }
   });
-  port.postMessage({ ledger: ledgerSubgraph.url, indices: indices.url, datasheet: datasheet.url });
+  port.postMessage({ ledger: ledgerSubgraph.url, indices: indices.url, datasheet: datasheet.url, tid: threadId() });
 }

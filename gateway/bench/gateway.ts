@@ -10,12 +10,11 @@
 // load client and the stateless subgraphs run in worker threads (gateway-threads.ts).
 // Prints one JSON line last and writes bench/results/gateway.json.
 import { once } from 'node:events';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { performance as nodePerformance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
@@ -30,7 +29,7 @@ import { INDICES } from '../test/support/indices-subgraph.js';
 import { CONCURRENCY, type LoadRequest, type LoadResult } from './gateway-threads.js';
 
 const REQUESTS_PER_ROUND = Number(process.env.GATEWAY_BENCH_REQUESTS ?? 1500);
-const ROUNDS = Number(process.env.GATEWAY_BENCH_ROUNDS ?? 2);
+const ROUNDS = Number(process.env.GATEWAY_BENCH_ROUNDS ?? 3);
 const THREADS = new URL('./gateway-threads.js', import.meta.url);
 
 interface Peer {
@@ -38,6 +37,17 @@ interface Peer {
   url: string;
   close(): Promise<void>;
 }
+
+// CPU time (ms) of one thread of this process: utime + stime from /proc (clock ticks of 10 ms),
+// so time spent waiting for a core does not count, unlike event loop utilization on a busy machine.
+const threadCpuMs = (tid: number) => {
+  const fields = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+};
+const processCpuMs = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 const round = (value: number, digits = 2) => Number(value.toFixed(digits));
@@ -52,7 +62,7 @@ async function main() {
 
   const partners = await ensureDevPartners(dir);
   const subgraphThread = new Worker(THREADS, { workerData: { role: 'subgraphs', dataDir: dir, registryPath: partners.registryPath } });
-  const [urls] = (await once(subgraphThread, 'message')) as [{ ledger: string; indices: string; datasheet: string }];
+  const [urls] = (await once(subgraphThread, 'message')) as [{ ledger: string; indices: string; datasheet: string; tid: number }];
   const subgraphs = [
     { name: 'ledger', url: urls.ledger },
     { name: 'energy', url: urls.indices },
@@ -61,7 +71,7 @@ async function main() {
   const token = await issueDevToken(partners, 'gd-drc', { expiresIn: '2h' });
   const gridspace = async (enforcement: boolean): Promise<Peer & { gateway: RunningGateway }> => {
     // Both share one grant key, the one the indices subgraph trusts.
-    const gateway = await startGateway({ port: 0, ledger, registry: partners.registry, subgraphs, enforcement, rateLimit: false, recomposeIntervalMs: 0, logger: silentLogger, grantKeyFile: join(dir, 'grant-key.jwk.json'), receipts: { intervalMs: Number(process.env.GATEWAY_BENCH_RECEIPT_MS ?? 200), batchSize: Number(process.env.GATEWAY_BENCH_RECEIPT_BATCH ?? 100) } });
+    const gateway = await startGateway({ port: 0, ledger, registry: partners.registry, subgraphs, enforcement, rateLimit: false, recomposeIntervalMs: 0, logger: silentLogger, grantKeyFile: join(dir, 'grant-key.jwk.json') });
     return { name: enforcement ? 'gridspace' : 'gridspace-unenforced', url: gateway.url, gateway, close: () => gateway.close() };
   };
   const a = await gridspace(true);
@@ -104,7 +114,7 @@ async function main() {
   // GATEWAY_BENCH_PEERS=gridspace,hive-gateway measures a subset (for profiling); the report needs all four.
   const only = process.env.GATEWAY_BENCH_PEERS?.split(',');
   const peers = [a, b, c, d].filter((p) => !only || only.includes(p.name));
-  const results = new Map(peers.map((p) => [p.name, { latencies: [] as number[], seconds: 0, requests: 0, busyMs: 0 }]));
+  const results = new Map(peers.map((p) => [p.name, { latencies: [] as number[], seconds: 0, requests: 0, cpuMs: { gateway: 0, subgraphs: 0, client: 0, process: 0 } }]));
   const client = new Worker(THREADS, { workerData: { role: 'client' } });
   const run = async (peer: Peer, startAt: number, count: number): Promise<LoadResult> => {
     client.postMessage({ peer: peer.name, url: peer.url, token, startAt, count } satisfies LoadRequest);
@@ -113,31 +123,38 @@ async function main() {
     return result;
   };
   let counter = 0;
-  for (const peer of peers) await run(peer, (counter += 1_000_000), 200); // warm-up
+  let clientTid = 0;
+  // Warm-up: a full round each, so the measured rounds see compiled code and grown heaps (with 200
+  // requests, the first measured round of each peer cost a third more CPU than the next).
+  for (const peer of peers) clientTid = (await run(peer, (counter += 1_000_000), REQUESTS_PER_ROUND)).tid;
+  // The gateways run on this thread, the subgraphs and the client on theirs; the rest of the
+  // process (the ledgers' simulation and commit threads, V8 and libuv helpers) is `other`.
+  const cpuNow = () => ({ gateway: threadCpuMs(process.pid), subgraphs: threadCpuMs(urls.tid), client: threadCpuMs(clientTid), process: processCpuMs() });
   for (let round = 0; round < ROUNDS; round++) {
     // Alternate the order so no peer always runs on a colder or warmer machine.
     for (const peer of round % 2 === 0 ? peers : [...peers].reverse()) {
       // The peers run on this thread, the client and subgraphs on others: this thread's busy time
       // per request is the gateway's own CPU cost, whatever the other threads take.
-      const before = nodePerformance.eventLoopUtilization();
+      const before = cpuNow();
       const r = await run(peer, (counter += 1_000_000), REQUESTS_PER_ROUND);
-      const elu = nodePerformance.eventLoopUtilization(before);
+      const after = cpuNow();
       const total = results.get(peer.name)!;
+      for (const key of Object.keys(before) as Array<keyof typeof before>) total.cpuMs[key] += after[key] - before[key];
       total.latencies.push(...r.latencies);
       total.seconds += r.seconds;
       total.requests += REQUESTS_PER_ROUND;
-      total.busyMs += elu.active;
     }
   }
 
   // Every release under enforcement left a receipt on the ledger.
   await a.gateway.flushReceipts();
   const usage = JSON.parse(await ledger.evaluate({ identity: 'operator', fn: 'Usage:InPeriod', args: [agreementId, 'month', ''] })) as { count: number };
-  const enforcedRequests = peers.includes(a) ? 200 + ROUNDS * REQUESTS_PER_ROUND : 0;
+  const enforcedRequests = peers.includes(a) ? (1 + ROUNDS) * REQUESTS_PER_ROUND : 0;
 
   const metrics: Record<string, unknown> = {
-    // Other work on the machine shifts absolute figures; gatewayCpuMsPerRequest (this thread's
-    // busy time per request) is steadier than requests per second under such noise.
+    // Other work on the machine shifts absolute figures; gatewayCpuMsPerRequest (CPU time of the
+    // gateways' thread per request) is steadier than requests per second under such noise;
+    // cpuMsPerRequest splits the whole process's CPU by thread.
     loadAverage1m: round(loadavg()[0]!, 2),
     cpus: cpus().length,
     concurrency: CONCURRENCY, requestsPerPeer: ROUNDS * REQUESTS_PER_ROUND, receiptsRecorded: usage.count, enforcedRequests };
@@ -145,7 +162,18 @@ async function main() {
   for (const [name, r] of results) {
     const sorted = r.latencies.sort((x, y) => x - y);
     rps[name] = r.requests / r.seconds;
-    metrics[name] = { rps: round(rps[name]!, 1), p50Ms: round(percentile(sorted, 50)), p99Ms: round(percentile(sorted, 99)), gatewayCpuMsPerRequest: round(r.busyMs / r.requests, 3) };
+    metrics[name] = {
+      rps: round(rps[name]!, 1),
+      p50Ms: round(percentile(sorted, 50)),
+      p99Ms: round(percentile(sorted, 99)),
+      gatewayCpuMsPerRequest: round(r.cpuMs.gateway / r.requests, 3),
+      cpuMsPerRequest: {
+        gateway: round(r.cpuMs.gateway / r.requests, 3),
+        subgraphs: round(r.cpuMs.subgraphs / r.requests, 3),
+        client: round(r.cpuMs.client / r.requests, 3),
+        other: round((r.cpuMs.process - r.cpuMs.gateway - r.cpuMs.subgraphs - r.cpuMs.client) / r.requests, 3),
+      },
+    };
   }
   const ratio = (x: string, y: string) => round(rps[x]! / rps[y]!, 3);
   metrics.ratios = {
