@@ -14,7 +14,7 @@ import { Context, Contract, Info, Returns, Transaction } from '../lib/fabric.js'
 import { callerOrg } from '../lib/access.js';
 import { conflict, forbidden, invalid, notFound, quotaExceeded } from '../lib/errors.js';
 import { KEY, result, TxState } from '../lib/state.js';
-import { usageCount, usageKeyAttributes, usagePeriodPrefix } from '../lib/usage-keys.js';
+import { usageCounterAttributes, usageKeyAttributes, usagePeriodPrefix, usageTotals, type UsageTotals } from '../lib/usage-keys.js';
 import { getAgreement } from './agreements.js';
 
 /** Receipts may be recorded a little after release, never claim a release in the future. */
@@ -29,6 +29,29 @@ function countLimits(agreement: Agreement): Map<PeriodLevel, number> {
     }
   }
   return limits;
+}
+
+/** The period a usage query asks about, checked. */
+async function periodOf(state: TxState, agreementId: string, period: string, time: string): Promise<{ agreement: Agreement; level: PeriodLevel; at: string }> {
+  if (!PERIOD_LEVELS.includes(period as PeriodLevel)) throw invalid('period', `must be one of: ${PERIOD_LEVELS.join(', ')}`);
+  const at = time === '' ? state.now() : time;
+  if (Number.isNaN(Date.parse(at))) throw invalid('time', 'must be a date-time');
+  return { agreement: await getAgreement(state, agreementId), level: period as PeriodLevel, at };
+}
+
+/** Count, rows and the count limit of a period: the period's counter, or its receipts counted. */
+async function usageSummary(state: TxState, agreement: Agreement, level: PeriodLevel, at: string) {
+  const { count, rows } = await usageTotals(state, agreement.id, at, level);
+  const limit = countLimits(agreement).get(level);
+  return {
+    agreementId: agreement.id,
+    period: level,
+    periodKey: periodKey(at, level),
+    ...periodBounds(at, level),
+    count,
+    rows,
+    ...(limit !== undefined ? { limit, remaining: Math.max(0, limit - count) } : {}),
+  };
 }
 
 @Info({ title: 'Usage', description: 'Usage receipts of released data, and count constraint enforcement' })
@@ -47,8 +70,8 @@ export class UsageContract extends Contract {
     const now = state.now();
     const txId = state.txId();
     const agreements = new Map<string, Agreement>();
-    // Counts per agreement + period key: committed receipts plus this batch's (Fabric does not read its own writes).
-    const counts = new Map<string, number>();
+    // Totals per agreement + limited period: committed plus this batch's, written once at the end.
+    const counters = new Map<string, { attributes: string[]; totals: UsageTotals }>();
     const recorded: UsageReceipt[] = [];
 
     for (const [i, receipt] of receipts.entries()) {
@@ -73,14 +96,17 @@ export class UsageContract extends Contract {
       if (await state.exists(KEY.usageReceipt, [receipt.id])) throw conflict(`${at}: receipt ${receipt.id} is already recorded`);
 
       for (const [period, limit] of countLimits(agreement)) {
-        const key = `${agreement.id}\u0000${period}\u0000${periodKey(releasedAt, period)}`;
-        const used = counts.get(key) ?? (await usageCount(state, agreement.id, releasedAt, period));
+        const attributes = usageCounterAttributes(agreement.id, releasedAt, period);
+        const key = attributes.join('\u0000');
+        let counter = counters.get(key);
+        if (!counter) counters.set(key, (counter = { attributes, totals: await usageTotals(state, agreement.id, releasedAt, period) }));
+        const used = counter.totals.count;
         if (used + 1 > limit) {
           throw quotaExceeded(
             `${at}: agreement ${agreement.id} allows ${limit} releases per ${period}; ${periodKey(releasedAt, period)} already has ${used} (resets at ${periodBounds(releasedAt, period).end})`,
           );
         }
-        counts.set(key, used + 1);
+        counter.totals = { count: used + 1, rows: counter.totals.rows + receipt.rows };
       }
 
       const record: UsageReceipt = { ...receipt, releasedAt, provider: agreement.provider, consumer: agreement.consumer, recordedAt: now, txId };
@@ -88,6 +114,7 @@ export class UsageContract extends Contract {
       await state.putJson(KEY.usageReceipt, [receipt.id], { agreementId: agreement.id, releasedAt });
       recorded.push(record);
     }
+    for (const { attributes, totals } of counters.values()) await state.putJson(KEY.usageCounter, attributes, totals);
 
     state.emit('UsageRecorded', {
       count: recorded.length,
@@ -117,22 +144,17 @@ export class UsageContract extends Contract {
   @Returns('string')
   async InPeriod(ctx: Context, agreementId: string, period: string, time: string): Promise<string> {
     const state = new TxState(ctx);
-    if (!PERIOD_LEVELS.includes(period as PeriodLevel)) throw invalid('period', `must be one of: ${PERIOD_LEVELS.join(', ')}`);
-    const at = time === '' ? state.now() : time;
-    if (Number.isNaN(Date.parse(at))) throw invalid('time', 'must be a date-time');
-    const agreement = await getAgreement(state, agreementId);
-    const level = period as PeriodLevel;
+    const { agreement, level, at } = await periodOf(state, agreementId, period, time);
     const receipts = await state.listJson<UsageReceipt>(KEY.usage, usagePeriodPrefix(agreementId, at, level));
-    const limit = countLimits(agreement).get(level);
-    return result({
-      agreementId,
-      period: level,
-      periodKey: periodKey(at, level),
-      ...periodBounds(at, level),
-      count: receipts.length,
-      rows: receipts.reduce((sum, r) => sum + r.rows, 0),
-      ...(limit !== undefined ? { limit, remaining: Math.max(0, limit - receipts.length) } : {}),
-      receipts,
-    });
+    return result({ ...(await usageSummary(state, agreement, level, at)), receipts });
+  }
+
+  /** As InPeriod without the receipts: what a quota check needs, one key read for a limited period. */
+  @Transaction(false)
+  @Returns('string')
+  async Count(ctx: Context, agreementId: string, period: string, time: string): Promise<string> {
+    const state = new TxState(ctx);
+    const { agreement, level, at } = await periodOf(state, agreementId, period, time);
+    return result(await usageSummary(state, agreement, level, at));
   }
 }

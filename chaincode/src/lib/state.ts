@@ -20,6 +20,7 @@ export const KEY = {
   agreementByProduct: 'gs.agreement.product',
   usage: 'gs.usage',
   usageReceipt: 'gs.usage.receipt',
+  usageCounter: 'gs.usage.counter',
   traceEvent: 'gs.trace.event',
   traceObject: 'gs.trace.object',
   traceEventByObject: 'gs.trace.object-event',

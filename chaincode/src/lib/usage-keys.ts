@@ -1,7 +1,9 @@
 // Usage receipts are keyed by agreement and nested calendar periods
 // (gs.usage ~ agreement ~ 2026 ~ 2026-Q1 ~ 2026-03 ~ 2026-03-05 ~ receipt), so the releases of any
 // day, month, quarter or year are one partial-composite-key scan: no rich queries needed (LevelDB).
-import { periodKey, PERIOD_LEVELS, type PeriodLevel } from '@gridspace/schemas';
+// Periods an agreement limits by count also keep a counter (gs.usage.counter ~ agreement ~ period
+// ~ key), so a quota check reads one key however many receipts the period has.
+import { periodKey, PERIOD_LEVELS, type PeriodLevel, type UsageReceipt } from '@gridspace/schemas';
 import { KEY, type TxState } from './state.js';
 
 const NESTING: readonly PeriodLevel[] = ['year', 'quarter', 'month', 'day'];
@@ -15,9 +17,30 @@ export function usagePeriodPrefix(agreementId: string, time: string, period: Per
   return [agreementId, ...NESTING.slice(0, depth).map((p) => periodKey(time, p))];
 }
 
-/** Committed releases under an agreement in the period containing `time`. */
+export interface UsageTotals {
+  count: number;
+  rows: number;
+}
+
+export function usageCounterAttributes(agreementId: string, time: string, period: PeriodLevel): string[] {
+  return [agreementId, period, periodKey(time, period)];
+}
+
+/**
+ * Releases and rows under an agreement in the period containing `time`: the period's counter
+ * where there is one, else counted from the receipts (periods without a count limit, and those
+ * recorded before counters were kept).
+ */
+export async function usageTotals(state: TxState, agreementId: string, time: string, period: PeriodLevel): Promise<UsageTotals> {
+  const counter = await state.getJson<UsageTotals>(KEY.usageCounter, usageCounterAttributes(agreementId, time, period));
+  if (counter) return counter;
+  const receipts = await state.listJson<UsageReceipt>(KEY.usage, usagePeriodPrefix(agreementId, time, period));
+  return { count: receipts.length, rows: receipts.reduce((sum, r) => sum + r.rows, 0) };
+}
+
+/** Releases under an agreement in the period containing `time`. */
 export async function usageCount(state: TxState, agreementId: string, time: string, period: PeriodLevel): Promise<number> {
-  return state.count(KEY.usage, usagePeriodPrefix(agreementId, time, period));
+  return (await usageTotals(state, agreementId, time, period)).count;
 }
 
 /** Usage in each period level (for evaluatePolicy's request.usage). */

@@ -182,7 +182,7 @@ export class AgreementBook {
       }
       const entry = {
         generation: this.generation(generationKey),
-        value: this.read<{ count: number }>('Usage:InPeriod', [agreementId, period, time]).then((u) => u?.count ?? 0),
+        value: this.read<{ count: number }>('Usage:Count', [agreementId, period, time]).then((u) => u?.count ?? 0),
       };
       this.usage.set(key, entry);
       entry.value.catch(() => this.usage.get(key) === entry && this.usage.delete(key));

@@ -186,8 +186,15 @@ export function createResolvers(ledger: Ledger) {
     Agreement: {
       history: async (a: AgreementRecord & { history?: unknown[] }, _: unknown, { caller }: LedgerSubgraphContext) =>
         a.history ?? (await evaluate<{ history: unknown[] }>(caller, 'Agreements:Get', [a.id])).history,
-      usage: (a: AgreementRecord, { period, time }: { period: string; time?: string | null }, { caller }: LedgerSubgraphContext) =>
-        evaluate(caller, 'Usage:InPeriod', [a.id, period, time ?? '']),
+      // The count alone is one key read for a limited period; receipts are listed only when asked.
+      usage: async (a: AgreementRecord, { period, time }: { period: string; time?: string | null }, { caller }: LedgerSubgraphContext) => {
+        const usage = await evaluate<{ start: string }>(caller, 'Usage:Count', [a.id, period, time ?? '']);
+        // Receipts of the very period counted, even if "now" moves on to the next one meanwhile.
+        return { ...usage, query: [a.id, period, usage.start] };
+      },
+    },
+    Usage: {
+      receipts: async (u: { query: string[] }, _: unknown, { caller }: LedgerSubgraphContext) => (await evaluate<{ receipts: unknown[] }>(caller, 'Usage:InPeriod', u.query)).receipts,
     },
     Provenance: {
       objects: (p: { objects: Record<string, unknown> }) => Object.values(p.objects),

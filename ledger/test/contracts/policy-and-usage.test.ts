@@ -176,8 +176,14 @@ describe('Policy evaluation on the ledger (Agreements:FindActive) and usage rece
       'QUOTA_EXCEEDED',
       /receipts\[1\]: agreement .* allows 3 releases per month; .* already has 3/,
     );
-    const usage = await evaluate<{ count: number; limit: number; remaining: number }>(ledger, { identity: 'agency', fn: 'Usage:InPeriod', args: [id, 'month', ''] });
-    assert.deepEqual([usage.count, usage.limit, usage.remaining], [2, 3, 1]);
+    const usage = await evaluate<{ count: number; rows: number; limit: number; remaining: number; receipts: unknown[] }>(ledger, { identity: 'agency', fn: 'Usage:InPeriod', args: [id, 'month', ''] });
+    assert.deepEqual([usage.count, usage.rows, usage.limit, usage.remaining, usage.receipts.length], [2, 2 * receipt(id, product).rows, 3, 1, 2]);
+    // Count answers the same from the period's counter, without the receipts.
+    const { receipts: _receipts, ...summary } = usage;
+    assert.deepEqual(await evaluate(ledger, { identity: 'agency', fn: 'Usage:Count', args: [id, 'month', ''] }), summary);
+    // A period without a count limit keeps no counter: it is counted from the receipts.
+    const year = await evaluate<{ count: number; limit?: number }>(ledger, { identity: 'agency', fn: 'Usage:Count', args: [id, 'year', ''] });
+    assert.deepEqual([year.count, year.limit], [2, undefined]);
 
     await submit(ledger, { identity: 'operator', fn: 'Usage:RecordBatch', args: [[receipt(id, product)]] });
     const exhausted = await find({}, product);
