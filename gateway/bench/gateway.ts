@@ -181,6 +181,15 @@ async function main() {
     gridspaceVsHive: ratio('gridspace', 'hive-gateway'),
     gridspaceVsApollo: ratio('gridspace', 'apollo-gateway'),
   };
+  // Requests per second of one core given to the gateway alone (its thread's CPU per request),
+  // the other peer's CPU over Gridspace's: what each gateway costs, without the subgraphs and the
+  // client that share this machine's two cores with it.
+  const cpuRatio = (x: string, y: string) => round((metrics[y] as { gatewayCpuMsPerRequest: number }).gatewayCpuMsPerRequest / (metrics[x] as { gatewayCpuMsPerRequest: number }).gatewayCpuMsPerRequest, 3);
+  metrics.perGatewayCoreRatios = {
+    gridspaceVsUnenforced: cpuRatio('gridspace', 'gridspace-unenforced'),
+    gridspaceVsHive: cpuRatio('gridspace', 'hive-gateway'),
+    gridspaceVsApollo: cpuRatio('gridspace', 'apollo-gateway'),
+  };
   const targets = [
     { name: 'gridspace rps / unenforced rps', value: ratio('gridspace', 'gridspace-unenforced'), min: 0.9 },
     { name: 'gridspace rps / plain Hive Gateway rps', value: ratio('gridspace', 'hive-gateway'), min: 1.0 },
