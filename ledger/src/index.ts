@@ -5,3 +5,4 @@ export { loadDevIdentities, type EnrolledIdentity } from './identity/dev-identit
 export { organizationRecord, registerDevOrganizations } from './identity/register-orgs.js';
 export { agreementFunction, devCrossBorderTerms, negotiateAgreement, NEGOTIATION_PATH, type NegotiationOptions } from './negotiation.js';
 export { EmbeddedLedger, type EmbeddedLedgerOptions } from './embedded/embedded-ledger.js';
+export { ledgerKindFromEnv, openLedgerFromEnv, type LedgerKind } from './open.js';

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// npm run test:fabric — the contract suite and the Fabric-specific tests against a real network:
+// npm run test:fabric — the journeys J1-J5 (the network as `npm start` runs it), the contract suite
+// and the Fabric-specific tests against a real network:
 // fabric:install (cached) -> fabric:up -> tests with GRIDSPACE_LEDGER=fabric -> fabric:down, and the
 // network is taken down even when a step fails.
 import { spawn } from 'node:child_process';
@@ -24,11 +25,13 @@ function testFiles(dir) {
 const started = Date.now();
 let code = 1;
 try {
-  // The ledger build includes the chaincode (a project reference) and the compiled tests.
-  if ((await run('npx', ['tsc', '-b', 'ledger'])) !== 0) throw new Error('the ledger (or the chaincode) does not compile');
+  // Everything is built: the contract suite, and the network as `npm start` runs it for the journeys.
+  if ((await run('npx', ['tsc', '-b'])) !== 0) throw new Error('the repository does not compile');
   await install();
   await up();
-  const files = [...testFiles('ledger/dist/test/contracts'), ...testFiles('ledger/dist/test/fabric')];
+  // The journeys J1-J5 first: they seed the demo's fixed ids on a fresh network, as `npm start`
+  // does on GRIDSPACE_LEDGER=fabric; the contract suite uses unique ids.
+  const files = [join(REPO_DIR, 'test/dist/src/journeys.test.js'), ...testFiles('ledger/dist/test/contracts'), ...testFiles('ledger/dist/test/fabric')];
   if (files.length === 0) throw new Error('no test files in ledger/dist/test/contracts or ledger/dist/test/fabric');
   // One file at a time: they share one network, and the Fabric-specific ones stop and start peers.
   code = await run(process.execPath, ['--test', '--test-concurrency=1', ...files], { GRIDSPACE_LEDGER: 'fabric' });

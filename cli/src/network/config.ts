@@ -1,6 +1,7 @@
 // Where `gridspace start` puts things: the data folder, the host and every port, and how much
 // demo data it seeds. Environment variables with local defaults; bad values name the variable.
 import { resolve } from 'node:path';
+import { ledgerKindFromEnv } from '@gridspace/ledger';
 
 export interface NetworkPorts {
   gateway: number;
@@ -37,6 +38,8 @@ export interface NetworkOptions {
   maxCost: number;
   /** How often the gateway checks subgraph schemas (ms). */
   recomposeIntervalMs: number;
+  /** The environment the ledger is chosen from (GRIDSPACE_LEDGER, GRIDSPACE_FABRIC_*). */
+  env: NodeJS.ProcessEnv;
   log: (line: string) => void;
 }
 
@@ -56,6 +59,7 @@ const port = (env: NodeJS.ProcessEnv, name: string, fallback: number) => integer
 const lastYear = () => `${new Date().getUTCFullYear() - 1}-01-01`;
 
 export function networkOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): NetworkOptions {
+  ledgerKindFromEnv(env); // a wrong GRIDSPACE_LEDGER is reported before anything starts
   const start = env.GRIDSPACE_DEMO_START ?? lastYear();
   if (!/^\d{4}-\d{2}-\d{2}$/.test(start) || Number.isNaN(Date.parse(start))) throw new Error(`GRIDSPACE_DEMO_START: must be a date YYYY-MM-DD, not "${start}"`);
   return {
@@ -78,6 +82,7 @@ export function networkOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Net
     development: (env.GRIDSPACE_GATEWAY_DEV ?? '1') === '1',
     maxCost: integer(env, 'GRIDSPACE_GATEWAY_MAX_COST', 250_000, 1, 1e9),
     recomposeIntervalMs: integer(env, 'GRIDSPACE_GATEWAY_RECOMPOSE_MS', 10_000, 0, 86_400_000),
+    env,
     log: (line) => console.log(`gridspace: ${line}`),
   };
 }

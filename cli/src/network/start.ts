@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { EmbeddedLedger } from '@gridspace/ledger';
+import { EmbeddedLedger, openLedgerFromEnv, type Ledger } from '@gridspace/ledger';
 import { startLedgerSubgraph } from '@gridspace/ledger/subgraph';
 import { createTokenVerifier, ensureDevPartners, watchRegistryFile, type DevPartners } from '@gridspace/partners';
 import { startResolverNode, type ResolverNode } from '@gridspace/identity-resolver';
@@ -19,7 +19,8 @@ import { writeNetworkFile, networkFilePath, type NetworkFile } from './state.js'
 export interface RunningNetwork {
   dataDir: string;
   urls: NetworkFile['urls'];
-  ledger: EmbeddedLedger;
+  /** The embedded ledger in the data folder, or the Fabric network GRIDSPACE_LEDGER=fabric names. */
+  ledger: Ledger;
   partners: DevPartners;
   resolver: ResolverNode;
   seeded: { now: boolean; marker: SeedMarker };
@@ -77,14 +78,19 @@ export async function startNetwork(options: NetworkOptions, settings: { quiet?: 
 
   try {
     // Ledger and partners: who is in the network, and their keys.
-    const ledger = await EmbeddedLedger.open({ dataDir: join(dataDir, 'ledger') });
+    const { ledger } = await openLedgerFromEnv({ embeddedDataDir: join(dataDir, 'ledger'), env: options.env });
     cleanups.push(() => ledger.close());
     const partners = await ensureDevPartners(dataDir, { subgraphUrls: { 'tx-maker': urls.datasheetSubgraph, 'hk-partner': urls.flowsSubgraph } });
     const registry = watchRegistryFile(partners.registryPath);
     const registered = await seedOrganizations(ledger, partners.registry);
-    const verified = ledger.verify();
-    if (!verified.ok) throw new Error(`ledger chain does not verify at block ${verified.block}: ${verified.problem}`);
-    log(`embedded ledger ${join(dataDir, 'ledger')}: ${verified.blocks} blocks, chain verified${registered ? `, ${registered} organizations registered now` : ''}`);
+    const now = registered ? `, ${registered} organizations registered now` : '';
+    if (ledger instanceof EmbeddedLedger) {
+      const verified = ledger.verify();
+      if (!verified.ok) throw new Error(`ledger chain does not verify at block ${verified.block}: ${verified.problem}`);
+      log(`embedded ledger ${join(dataDir, 'ledger')}: ${verified.blocks} blocks, chain verified${now}`);
+    } else {
+      log(`Fabric ledger: block height ${await ledger.height()}${now}`);
+    }
 
     // The identifier hierarchy: a local top-level node (88) and our second-level node (88.188).
     const resolverLog = settings.quiet ? () => undefined : (line: string) => log(`[resolver] ${line}`);

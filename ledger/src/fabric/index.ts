@@ -7,6 +7,6 @@ export { FabricLedger, fileCheckpoint, type FabricEventsOptions } from './fabric
 export { settingsFromEnv, validateSettings, LOCAL_NETWORK_CONNECTION_FILE, type FabricSettings, type FabricPeer, type FabricIdentity } from './settings.js';
 
 /** A FabricLedger connected as the environment says (see settingsFromEnv). */
-export async function openFabricLedgerFromEnv(): Promise<Ledger> {
-  return new FabricLedger(settingsFromEnv());
+export async function openFabricLedgerFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<Ledger> {
+  return new FabricLedger(settingsFromEnv(env));
 }
