@@ -5,7 +5,6 @@ import { createHash, randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createGatewayRuntime, useCustomFetch, type GatewayPlugin, type GatewayRuntime } from '@graphql-hive/gateway-runtime';
-import { createSubgraphFetch } from './transport/subgraph-fetch.js';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { unifiedGraphHandler } from '@graphql-hive/router-runtime';
 import { GraphQLError, parse, print, type DocumentNode, type ExecutionResult } from 'graphql';
@@ -22,6 +21,7 @@ import { jsonLogger } from './observability/log.js';
 import { OrgRateLimiter } from './protection/rate-limit.js';
 import { tokenLimit } from './protection/token-limit.js';
 import { ReceiptQueue } from './receipts/receipt-queue.js';
+import { createSubgraphFetch } from './transport/subgraph-fetch.js';
 
 export const PURPOSE_HEADER = 'x-gridspace-purpose';
 const ALL_SUBGRAPHS = '*';
@@ -63,8 +63,6 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
   await book.start();
   const rateLimiter = config.rateLimit === false ? undefined : new OrgRateLimiter(config.rateLimit ?? { perSecond: 50, burst: 100 });
   const states = new WeakMap<Request, RequestState>();
-  // The verifier remembers verified tokens (until exp, at most a minute): ES256 is the costly part.
-  const authenticate = (authorization: string | null) => verifier.authenticate(authorization);
   const stateOf = (request: Request): RequestState => {
     let state = states.get(request);
     if (!state) {
@@ -185,7 +183,8 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
       const state = stateOf(request);
       let principal: Principal | undefined;
       try {
-        principal = await authenticate(request.headers.get('authorization'));
+        // The verifier remembers verified tokens (until exp, at most a minute): ES256 is the costly part.
+        principal = await verifier.authenticate(request.headers.get('authorization'));
       } catch (error) {
         metrics.refusedRequests.inc({ code: 'UNAUTHENTICATED' });
         if (error instanceof AuthenticationError) throw refusal('UNAUTHENTICATED', error.message, 401);
