@@ -14,6 +14,7 @@ import { LedgerError, type ChaincodeEvent, type EventsOptions, type Ledger, type
 import type { CommitReply, CommitRequest } from './commit-worker.js';
 import type { EndorsedTransaction, TransactionSummary } from './committer.js';
 import type { ReadWriteSet } from './stub.js';
+import { FolderLock } from './folder-lock.js';
 import { firstMessage, SimulationPool } from './simulation-pool.js';
 import { blockHash, GENESIS_PREVIOUS_HASH, LedgerStore, sha256Hex } from './store.js';
 
@@ -77,6 +78,7 @@ export class EmbeddedLedger implements Ledger {
     private readonly enrolled: Map<string, EnrolledIdentity>,
     private readonly channelId: string,
     private readonly maxBlockTransactions: number,
+    private readonly lock: FolderLock,
   ) {
     worker.on('message', (reply: CommitReply) => this.onReply?.(reply));
     worker.on('error', (error) => this.failWorker(`the commit worker failed: ${error.message}`));
@@ -96,8 +98,19 @@ export class EmbeddedLedger implements Ledger {
     });
   }
 
+  /** Opens the ledger of a data folder; one at a time: a folder open elsewhere is refused (UNAVAILABLE). */
   static async open(options: EmbeddedLedgerOptions): Promise<EmbeddedLedger> {
     mkdirSync(options.dataDir, { recursive: true });
+    const lock = await FolderLock.acquire(options.dataDir);
+    try {
+      return await EmbeddedLedger.start(options, lock);
+    } catch (error) {
+      lock.release();
+      throw error;
+    }
+  }
+
+  private static async start(options: EmbeddedLedgerOptions, lock: FolderLock): Promise<EmbeddedLedger> {
     const orgs = options.orgs ?? DEV_ORGS;
     const identities = await loadDevIdentities(join(options.dataDir, 'identities'), orgs);
     const file = join(options.dataDir, 'ledger.sqlite');
@@ -120,7 +133,7 @@ export class EmbeddedLedger implements Ledger {
       throw new LedgerError('UNAVAILABLE', `the chaincode could not be loaded: ${(error as Error).message}`);
     }
     const ledger = new EmbeddedLedger(new LedgerStore(file, { readonly: true }), worker, simulation,
-      new Map(identities.map((i) => [i.name, i])), channelId, options.maxBlockTransactions ?? 1000);
+      new Map(identities.map((i) => [i.name, i])), channelId, options.maxBlockTransactions ?? 1000, lock);
     ledger.nextBlock = ready.height;
     worker.unref();
     return ledger;
@@ -280,7 +293,11 @@ export class EmbeddedLedger implements Ledger {
     }
     this.closed = true;
     for (const wake of [...this.waiters]) wake();
-    await Promise.all([this.worker.terminate(), this.simulation.close()]);
-    this.store.close();
+    try {
+      await Promise.all([this.worker.terminate(), this.simulation.close()]);
+      this.store.close();
+    } finally {
+      this.lock.release();
+    }
   }
 }

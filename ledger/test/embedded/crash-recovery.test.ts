@@ -1,7 +1,11 @@
 // A process killed in the middle of committing restarts with no half-written block, a chain that
-// verifies, and every transaction it reported committed still there.
+// verifies, and every transaction it reported committed still there. While it runs, it holds the
+// folder's lock and another process's open is refused; killed, its lock is left over and taken over.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { it } from 'node:test';
 import { EmbeddedLedger } from '../../src/index.js';
@@ -10,11 +14,14 @@ import { tempDir } from '../support/temp-dir.js';
 
 it('survives SIGKILL during commits', async () => {
   const dir = tempDir('crash');
+  const child = spawn(process.execPath, [fileURLToPath(new URL('./crash-child.js', import.meta.url)), dir.path], { stdio: ['ignore', 'pipe', 'inherit'] });
   try {
-    const child = spawn(process.execPath, [fileURLToPath(new URL('./crash-child.js', import.meta.url)), dir.path], { stdio: ['ignore', 'pipe', 'inherit'] });
     const reported: Array<{ block: number; txId: string; key: string }> = [];
     let buffered = '';
-    await new Promise<void>((resolve, reject) => {
+    let committing!: () => void;
+    const firstCommit = new Promise<void>((resolve) => (committing = resolve));
+    let refusedChecked = false;
+    const killed = new Promise<void>((resolve, reject) => {
       child.stdout.on('data', (chunk: Buffer) => {
         buffered += chunk.toString('utf8');
         const lines = buffered.split('\n');
@@ -23,15 +30,24 @@ it('survives SIGKILL during commits', async () => {
           const [block, txId, key] = line.split(' ');
           reported.push({ block: Number(block), txId: txId!, key: key! });
         }
+        if (reported.length > 0) committing();
         // Kill it while it is busy committing, well past the first blocks.
-        if (reported.length >= 2000 && !child.killed) {
+        if (refusedChecked && reported.length >= 2000 && !child.killed) {
           child.kill('SIGKILL');
           resolve();
         }
       });
       child.on('exit', (code, signal) => (signal === 'SIGKILL' ? resolve() : reject(new Error(`child exited early: ${code}`))));
     });
+    await Promise.race([firstCommit, killed]);
+    await assert.rejects(EmbeddedLedger.open({ dataDir: dir.path, contractsModule: KV_CONTRACTS }), {
+      code: 'UNAVAILABLE',
+      message: new RegExp(`^UNAVAILABLE: the ledger in ${escape(dir.path)} is open in process ${child.pid} on ${escape(hostname())} \\(started .+\\); stop that process first, or use another data folder`),
+    });
+    refusedChecked = true;
+    await killed;
     await new Promise((resolve) => child.once('close', resolve));
+    assert.ok(existsSync(join(dir.path, 'ledger.lock')), 'the killed child left its lock');
 
     const ledger = await EmbeddedLedger.open({ dataDir: dir.path, contractsModule: KV_CONTRACTS });
     try {
@@ -49,7 +65,13 @@ it('survives SIGKILL during commits', async () => {
     } finally {
       await ledger.close();
     }
+    assert.equal(existsSync(join(dir.path, 'ledger.lock')), false);
   } finally {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     dir.remove();
   }
 });
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -1,7 +1,9 @@
 // The embedded ledger's Fabric semantics, on a contract made for the purpose (kv-contract.ts).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { EmbeddedLedger, LedgerError, type ChaincodeEvent } from '../../src/index.js';
 import { KV_CONTRACTS } from './kv-contracts-module.js';
 import { tempDir } from '../support/temp-dir.js';
@@ -211,19 +213,28 @@ describe('embedded ledger', () => {
 });
 
 describe('embedded ledger persistence', () => {
-  it('keeps state, chain and identities across a restart', async () => {
+  it('keeps state, chain and identities across a restart, and refuses a second open of an open folder', async () => {
     const dir = tempDir('restart');
     try {
       const first = await EmbeddedLedger.open({ dataDir: dir.path, contractsModule: KV_CONTRACTS });
       const who = await first.evaluate({ identity: 'supplier', fn: 'Kv:Who' });
+      await assert.rejects(EmbeddedLedger.open({ dataDir: dir.path, contractsModule: KV_CONTRACTS }),
+        { code: 'UNAVAILABLE', message: `UNAVAILABLE: the ledger in ${dir.path} is already open in this process (${process.pid}); close it first` });
+      // The refused open left the first one's lock alone.
       const committed = await first.submit({ identity: 'supplier', fn: 'Kv:Put', args: ['kept', 'yes'] });
+      await assert.rejects(EmbeddedLedger.open({ dataDir: dir.path, contractsModule: KV_CONTRACTS }), { code: 'UNAVAILABLE' });
       await first.close();
+      assert.equal(existsSync(join(dir.path, 'ledger.lock')), false);
+      // An open that fails after taking the lock gives it back.
+      await assert.rejects(EmbeddedLedger.open({ dataDir: dir.path, contractsModule: new URL('./no-such-module.js', import.meta.url).href }),
+        { code: 'UNAVAILABLE', message: /chaincode could not be loaded/ });
       const second = await EmbeddedLedger.open({ dataDir: dir.path, contractsModule: KV_CONTRACTS });
       assert.equal(await second.evaluate({ identity: 'operator', fn: 'Kv:Get', args: ['kept'] }), 'yes');
       assert.equal(JSON.parse(await second.evaluate({ identity: 'supplier', fn: 'Kv:Who' })).id, JSON.parse(who).id);
       assert.equal(await second.height(), committed.blockNumber + 1);
       assert.equal(second.verify().ok, true);
       await second.close();
+      assert.equal(existsSync(join(dir.path, 'ledger.lock')), false);
     } finally {
       dir.remove();
     }
