@@ -132,7 +132,15 @@ export class EmbeddedLedger implements Ledger {
       await worker.terminate();
       throw new LedgerError('UNAVAILABLE', `the chaincode could not be loaded: ${(error as Error).message}`);
     }
-    const ledger = new EmbeddedLedger(new LedgerStore(file, { readonly: true }), worker, simulation,
+    let store: LedgerStore;
+    try {
+      store = new LedgerStore(file, { readonly: true });
+    } catch (error) {
+      await simulation.close();
+      await worker.terminate();
+      throw new LedgerError('UNAVAILABLE', `the ledger could not be read: ${(error as Error).message}`);
+    }
+    const ledger = new EmbeddedLedger(store, worker, simulation,
       new Map(identities.map((i) => [i.name, i])), channelId, options.maxBlockTransactions ?? 1000, lock);
     ledger.nextBlock = ready.height;
     worker.unref();
