@@ -2,7 +2,7 @@
 // composed from the running network's subgraphs), on a ledger of its own: it serves the supergraph
 // as given and enforces the data products its composed @dataProduct markings name.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -81,5 +81,11 @@ describe('gridspace gateway --supergraph', () => {
     assert.equal(indices.data, null);
     assert.equal(indices.errors?.[0]?.extensions?.code, 'NO_AGREEMENT');
     assert.match(indices.errors![0]!.message, /electricity-economic-indices.*not in the catalog/);
+  });
+
+  it('refuses the embedded ledger of a folder a running network holds, saying so', () => {
+    const run = spawnSync(process.execPath, [gridspace, 'gateway'], { encoding: 'utf8', env: { ...process.env, GRIDSPACE_DATA_DIR: net.dataDir, GRIDSPACE_GATEWAY_PORT: '0', GRIDSPACE_LEDGER: 'embedded' } });
+    assert.equal(run.status, 1);
+    assert.match(run.stderr, new RegExp(`^gridspace: UNAVAILABLE: the ledger in ${join(net.dataDir, 'ledger')} is open in process ${process.pid}`));
   });
 });
