@@ -64,4 +64,24 @@ describe('usage receipt queue', { timeout: 120_000 }, () => {
     await queue.flush();
     assert.deepEqual(settled.sort(), [false, true], 'the third release of the month is recorded, the fourth refused');
   });
+
+  it('two gateways recording under one quota at once lose nothing: a batch that lost the race for the counter is sent again whole', async () => {
+    const shared = await negotiate(ledger, { consumer: 'gd-drc', dataProductId: INDICES, policy: policy(INDICES, [{ leftOperand: 'count', operator: 'lteq', rightOperand: 1000, period: 'month' }]) });
+    const settled: boolean[] = [];
+    const gateways = [1, 2].map(() => new ReceiptQueue({ ledger, intervalMs: 10_000, batchSize: 1_000, onSettled: (_i, recorded) => settled.push(recorded) }));
+    // Each gateway sends ten batches of ten, one after the other; the two run side by side.
+    await Promise.all(
+      gateways.map(async (queue, g) => {
+        for (let b = 0; b < 10; b++) {
+          for (let n = 0; n < 10; n++) queue.add(item(shared, 100 * g + 10 * b + n));
+          await queue.flush();
+        }
+      }),
+    );
+    assert.equal(settled.length, 200);
+    assert.ok(settled.every(Boolean), `${settled.filter((r) => !r).length} receipts not recorded`);
+    assert.deepEqual(gateways.map((q) => q.stats.failed), [0, 0]);
+    const usage = JSON.parse(await ledger.evaluate({ identity: 'operator', fn: 'Usage:Count', args: [shared, 'month', ''] })) as { count: number; remaining: number };
+    assert.deepEqual([usage.count, usage.remaining], [200, 800]);
+  });
 });

@@ -1,6 +1,7 @@
 // Usage receipts: every released operation leaves one, batched to the ledger off the request path
 // (Usage:RecordBatch, submitted as the provider org's own ledger identity). A batch the ledger
-// refuses is retried receipt by receipt, so one bad receipt does not lose the others.
+// refuses is retried receipt by receipt, so one bad receipt does not lose the others; a batch that
+// met a transient failure is retried whole.
 import { MAX_RECEIPTS_PER_BATCH, type UsageReceiptInput } from '@gridspace/schemas';
 import { LedgerError, type Ledger } from '@gridspace/ledger';
 import type { Reservation } from '../enforcement/agreement-book.js';
@@ -22,12 +23,13 @@ export interface ReceiptQueueOptions {
 }
 
 const TRANSIENT = new Set(['MVCC_READ_CONFLICT', 'UNAVAILABLE']);
+const MAX_ATTEMPTS = 8;
 
 export class ReceiptQueue {
   private queue: QueuedReceipt[] = [];
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
-  readonly stats = { recorded: 0, failed: 0, batches: 0 };
+  readonly stats = { recorded: 0, failed: 0, batches: 0, retries: 0 };
 
   constructor(private readonly options: ReceiptQueueOptions) {}
 
@@ -66,13 +68,21 @@ export class ReceiptQueue {
       this.stats.recorded += batch.length;
       for (const item of batch) this.options.onSettled(item, true);
     } catch (error) {
-      if (error instanceof LedgerError && TRANSIENT.has(error.code) && attempt < 4) return this.sendBatch(identity, batch, attempt + 1);
-      if (batch.length > 1) {
+      // A transient failure (another gateway's batch updated the same usage counter first, the
+      // ledger briefly away) says nothing about the receipts: the whole batch again, after a
+      // growing, jittered pause so competing gateways fall out of step.
+      if (error instanceof LedgerError && TRANSIENT.has(error.code) && attempt < MAX_ATTEMPTS) {
+        this.stats.retries++;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(2_000, 25 * 2 ** attempt) * (0.5 + Math.random())));
+        return this.sendBatch(identity, batch, attempt + 1);
+      }
+      // A refused batch: find the receipts at fault one by one, so the others still land.
+      if (batch.length > 1 && !(error instanceof LedgerError && TRANSIENT.has(error.code))) {
         for (const item of batch) await this.sendBatch(identity, [item]);
         return;
       }
-      this.stats.failed++;
-      this.options.onSettled(batch[0]!, false, error as Error);
+      this.stats.failed += batch.length;
+      for (const item of batch) this.options.onSettled(item, false, error as Error);
     }
   }
 
