@@ -184,7 +184,8 @@ async function main() {
   // Requests per second of one core given to the gateway alone (its thread's CPU per request),
   // the other peer's CPU over Gridspace's: what each gateway costs, without the subgraphs and the
   // client that share this machine's two cores with it.
-  const cpuRatio = (x: string, y: string) => round((metrics[y] as { gatewayCpuMsPerRequest: number }).gatewayCpuMsPerRequest / (metrics[x] as { gatewayCpuMsPerRequest: number }).gatewayCpuMsPerRequest, 3);
+  const cpuOf = (name: string) => (metrics[name] as { gatewayCpuMsPerRequest: number } | undefined)?.gatewayCpuMsPerRequest ?? NaN;
+  const cpuRatio = (x: string, y: string) => round(cpuOf(y) / cpuOf(x), 3);
   metrics.perGatewayCoreRatios = {
     gridspaceVsUnenforced: cpuRatio('gridspace', 'gridspace-unenforced'),
     gridspaceVsHive: cpuRatio('gridspace', 'hive-gateway'),

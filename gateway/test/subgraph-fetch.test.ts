@@ -68,4 +68,19 @@ describe('subgraph fetch', () => {
     await new Promise((resolve) => closed.close(resolve));
     await assert.rejects(async () => subgraphFetch.fetch(`http://127.0.0.1:${port}/graphql`, { method: 'POST', body: '{}' }), /ECONNREFUSED/);
   });
+
+  it('shares one abort signal among many concurrent calls without leak warnings', async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.name);
+    process.on('warning', onWarning);
+    try {
+      const shared = new AbortController().signal;
+      const responses = await Promise.all(Array.from({ length: 30 }, (_, i) => subgraphFetch.fetch(`${url}/graphql`, { method: 'POST', body: String(i), signal: shared })));
+      assert.deepEqual(await Promise.all(responses.map(async (r) => ((await r.json()) as { data: { echo: string } }).data.echo)), Array.from({ length: 30 }, (_, i) => String(i)));
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.deepEqual(warnings, []);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
 });

@@ -2,6 +2,7 @@
 // same request and response for about a third of the CPU per call (0.03 against 0.10 ms measured
 // here: the streams and wiring of a full fetch are skipped), and an operation makes several calls.
 import { Response } from '@whatwg-node/fetch';
+import { setMaxListeners } from 'node:events';
 import { Agent, type Dispatcher } from 'undici';
 import type { useCustomFetch } from '@graphql-hive/gateway-runtime';
 
@@ -16,15 +17,23 @@ export interface SubgraphFetch {
 
 export function createSubgraphFetch(options: { connectionsPerOrigin?: number } = {}): SubgraphFetch {
   const agent = new Agent({ connections: options.connectionsPerOrigin ?? 64, keepAliveTimeout: 30_000 });
+  // The runtime may hand one abort signal to every concurrent call to a subgraph; each call listens
+  // on it while in flight (and stops after), so more than Node's default ten is no leak.
+  const unlimited = new WeakSet<AbortSignal>();
   const fetch: MeshFetch = async (url, init) => {
     const target = new URL(url);
+    const signal = init?.signal ?? undefined;
+    if (signal && !unlimited.has(signal)) {
+      setMaxListeners(0, signal);
+      unlimited.add(signal);
+    }
     const { statusCode, headers, body } = await agent.request({
       origin: target.origin,
       path: target.pathname + target.search,
       method: (init?.method ?? 'GET') as Dispatcher.HttpMethod,
       headers: headersOf(init?.headers),
       body: init?.body as string | undefined,
-      signal: init?.signal ?? undefined,
+      signal,
     });
     // A null-body status (204, 205, 304) may not carry a body in a Response.
     const text = NULL_BODY_STATUS.has(statusCode) ? (await body.dump(), null) : await body.text();
