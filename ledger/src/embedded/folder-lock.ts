@@ -38,7 +38,14 @@ export class FolderLock {
       if (create(file, content)) return new FolderLock(file, content);
       const held = read(file);
       if (!held) continue; // released in the meantime
-      if (!held.holder) throw new LedgerError('UNAVAILABLE', `the ledger in ${dir} is locked by ${file}, which names no process; if no process uses this folder, delete that file`);
+      if (!held.holder) {
+        // Another opener may be between creating the file and writing its name into it.
+        if (attempt < 20) {
+          await sleep(10);
+          continue;
+        }
+        throw new LedgerError('UNAVAILABLE', `the ledger in ${dir} is locked by ${file}, which names no process; if no process uses this folder, delete that file`);
+      }
       if (isLive(held.holder)) throw refused(dir, file, held.holder);
       // A dead holder's lock. Removing it by name could remove the fresh lock of another opener that
       // took it over a moment ago, so openers take turns on a guard file to remove it.
