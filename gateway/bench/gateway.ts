@@ -70,8 +70,8 @@ async function main() {
   ];
   const token = await issueDevToken(partners, 'gd-drc', { expiresIn: '2h' });
   const gridspace = async (enforcement: boolean): Promise<Peer & { gateway: RunningGateway }> => {
-    // Both share one grant key, the one the indices subgraph trusts.
-    const gateway = await startGateway({ port: 0, ledger, registry: partners.registry, subgraphs, enforcement, rateLimit: false, recomposeIntervalMs: 0, logger: silentLogger, grantKeyFile: join(dir, 'grant-key.jwk.json') });
+    // Both share one grant key, the one the indices subgraph trusts; receipts are journaled, as `gridspace start` does.
+    const gateway = await startGateway({ port: 0, ledger, registry: partners.registry, subgraphs, enforcement, rateLimit: false, recomposeIntervalMs: 0, logger: silentLogger, grantKeyFile: join(dir, 'grant-key.jwk.json'), receipts: { journalFile: join(dir, `receipts-${enforcement ? 'a' : 'b'}.journal`) } });
     return { name: enforcement ? 'gridspace' : 'gridspace-unenforced', url: gateway.url, gateway, close: () => gateway.close() };
   };
   const a = await gridspace(true);

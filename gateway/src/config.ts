@@ -41,7 +41,8 @@ export interface GatewayConfig {
   persistedDocuments?: { documents: Record<string, string>; allowArbitraryDocuments?: boolean };
   /** Development mode: GraphiQL at /graphql. */
   development?: boolean;
-  receipts?: { intervalMs?: number; batchSize?: number };
+  /** Receipt batching; `journalFile` keeps unsent receipts across a crash (recommended wherever the gateway serves partners). */
+  receipts?: { intervalMs?: number; batchSize?: number; journalFile?: string };
   logger?: Logger;
 }
 

@@ -22,7 +22,8 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0
  * (key file), GRIDSPACE_GATEWAY_RECOMPOSE_MS, GRIDSPACE_GATEWAY_MAX_DEPTH / _MAX_TOKENS /
  * _MAX_ALIASES / _MAX_COST, GRIDSPACE_GATEWAY_RATE_PER_SECOND (0 = off) and _RATE_BURST,
  * GRIDSPACE_GATEWAY_PERSISTED_DOCUMENTS (JSON file {id: query}), GRIDSPACE_GATEWAY_DEV (1: GraphiQL),
- * GRIDSPACE_SUPERGRAPH (a ready supergraph SDL file, served instead of composing).
+ * GRIDSPACE_SUPERGRAPH (a ready supergraph SDL file, served instead of composing),
+ * GRIDSPACE_GATEWAY_RECEIPT_JOURNAL (file keeping unsent usage receipts across a crash).
  */
 export function gatewayConfigFromEnv(ledger: Ledger, env: NodeJS.ProcessEnv = process.env, given: Partial<GatewayConfig> = {}): GatewayConfig {
   const subgraphs = (env.GRIDSPACE_SUBGRAPHS ?? DEFAULT_SUBGRAPHS)
@@ -77,6 +78,7 @@ export function gatewayConfigFromEnv(ledger: Ledger, env: NodeJS.ProcessEnv = pr
     rateLimit: rate === 0 ? false : { perSecond: rate, burst: integer(env, 'GRIDSPACE_GATEWAY_RATE_BURST', rate * 2, 1) },
     ...(documents ? { persistedDocuments: { documents } } : {}),
     development: env.GRIDSPACE_GATEWAY_DEV === '1',
+    ...(env.GRIDSPACE_GATEWAY_RECEIPT_JOURNAL ? { receipts: { journalFile: env.GRIDSPACE_GATEWAY_RECEIPT_JOURNAL } } : {}),
     ...given,
   };
 }

@@ -20,6 +20,7 @@ import { createMetrics } from './observability/metrics.js';
 import { jsonLogger } from './observability/log.js';
 import { OrgRateLimiter } from './protection/rate-limit.js';
 import { tokenLimit } from './protection/token-limit.js';
+import { ReceiptJournal } from './receipts/receipt-journal.js';
 import { ReceiptQueue } from './receipts/receipt-queue.js';
 import { createSubgraphFetch } from './transport/subgraph-fetch.js';
 
@@ -73,16 +74,24 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     return state;
   };
 
+  const journaled = config.receipts?.journalFile ? ReceiptJournal.open(config.receipts.journalFile) : undefined;
   const receipts = new ReceiptQueue({
     ledger: config.ledger,
     intervalMs: config.receipts?.intervalMs,
     batchSize: config.receipts?.batchSize,
+    journal: journaled?.journal,
     onSettled(item, recorded, error) {
       book.release(item.reservation, recorded);
       metrics.receipts.inc({ outcome: recorded ? 'recorded' : 'failed' });
       if (!recorded) log('error', 'usage receipt not recorded', { receiptId: item.receipt.id, agreementId: item.receipt.agreementId, error: error?.message });
     },
   });
+
+  // Receipts a previous run journaled but did not get onto the ledger (a crash, a kill) go first.
+  if (journaled?.unsettled.length) {
+    log('info', 'sending usage receipts left by the previous run', { receipts: journaled.unsettled.length });
+    void receipts.resume(journaled.unsettled).catch((error: Error) => log('error', 'usage receipts of the previous run not sent; they stay in the journal', { error: error.message }));
+  }
 
   // ---- Composition ----
   const ownSubgraphs = new Set(config.subgraphs.filter((s) => s.core ?? true).map((s) => s.name));

@@ -2,11 +2,12 @@
 // identity, and a batch the ledger refuses retried receipt by receipt so good receipts still land.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { EmbeddedLedger, registerDevOrganizations } from '@gridspace/ledger';
+import { ReceiptJournal } from '../src/receipts/receipt-journal.js';
 import { ReceiptQueue, type QueuedReceipt } from '../src/receipts/receipt-queue.js';
 import { negotiate, policy } from './support/agreements.js';
 import { INDICES } from './support/indices-subgraph.js';
@@ -83,5 +84,36 @@ describe('usage receipt queue', { timeout: 120_000 }, () => {
     assert.deepEqual(gateways.map((q) => q.stats.failed), [0, 0]);
     const usage = JSON.parse(await ledger.evaluate({ identity: 'operator', fn: 'Usage:Count', args: [shared, 'month', ''] })) as { count: number; remaining: number };
     assert.deepEqual([usage.count, usage.remaining], [200, 800]);
+  });
+
+  it('a journal keeps the receipts of a crashed gateway; the next start sends them, skipping those the ledger already has', async () => {
+    const file = join(dir, 'gateway', 'receipts.journal');
+    const agreement = await negotiate(ledger, { consumer: 'gd-drc', dataProductId: INDICES, policy: policy(INDICES) });
+    // The gateway journals three releases; one batch reached the ledger just before it died, and
+    // the journal line for the fourth was cut short by the crash.
+    const released = [1, 2, 3].map((n) => item(agreement, n));
+    const before = ReceiptJournal.open(file);
+    assert.deepEqual(before.unsettled, []);
+    for (const r of released) before.journal.add(r);
+    before.journal.close();
+    await ledger.submit({ identity: 'operator', fn: 'Usage:RecordBatch', args: [JSON.stringify([released[0]!.receipt])] });
+    appendFileSync(file, '{"add":{"identity":"operator","receipt":{"id":"rcpt-torn');
+
+    const after = ReceiptJournal.open(file);
+    assert.deepEqual(after.unsettled.map((u) => u.receipt.id), released.map((r) => r.receipt.id));
+    const settled: Array<{ id: string; recorded: boolean }> = [];
+    const queue = new ReceiptQueue({ ledger, intervalMs: 10_000, journal: after.journal, onSettled: (i, recorded) => settled.push({ id: i.receipt.id, recorded }) });
+    await queue.resume(after.unsettled);
+    assert.deepEqual(settled.map((x) => x.recorded), [true, true, true]);
+    assert.deepEqual(queue.stats, { recorded: 3, failed: 0, batches: 1, retries: 0 }, 'one batch: the receipt already on the ledger is not sent again');
+    const usage = JSON.parse(await ledger.evaluate({ identity: 'operator', fn: 'Usage:InPeriod', args: [agreement, 'month', ''] })) as { count: number; receipts: Array<{ id: string }> };
+    assert.deepEqual(usage.receipts.map((r) => r.id).sort(), released.map((r) => r.receipt.id).sort());
+    assert.equal(readFileSync(file, 'utf8'), '', 'nothing left open: the journal starts afresh');
+
+    // New releases are journaled until the ledger has them.
+    queue.add(item(agreement, 4));
+    assert.match(readFileSync(file, 'utf8'), /"add"/);
+    await queue.close();
+    assert.equal(readFileSync(file, 'utf8'), '');
   });
 });

@@ -1,6 +1,7 @@
 // SIGKILL `gridspace start` (what `npm start` runs) in the middle of a batch registration, start
 // it again: every batch is there whole or not at all, every registered batch gets anchored, the
-// ledger chain verifies, and rerunning the registration completes it without duplicates.
+// ledger chain verifies, and rerunning the registration completes it without duplicates. And
+// SIGKILL it right after releases: their usage receipts reach the ledger after the restart.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -9,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { readNetworkFile, tokenFor, type NetworkFile } from '@gridspace/cli';
-import { eventually, testEnv, transformerItems } from './support.js';
+import { eventually, PURPOSE, testEnv, transformerItems } from './support.js';
 
 const gridspace = createRequire(import.meta.url).resolve('@gridspace/cli').replace(/index\.js$/, 'main.js');
 const TOTAL = 10_000;
@@ -119,5 +120,43 @@ describe('crash during a batch registration', () => {
     assert.equal(await exited(second.child), 0);
     assert.equal(existsSync(join(dataDir, 'network.json')), false);
     assert.ok(JSON.parse(readFileSync(join(dataDir, 'seeded.json'), 'utf8')).seededAt);
+  });
+});
+
+describe('crash right after releases', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'gridspace-crash-receipts-'));
+  const env = testEnv(dataDir);
+  const children: ChildProcess[] = [];
+  after(async () => {
+    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('keeps the usage receipt of every release when `gridspace start` is SIGKILLed before sending them', async () => {
+    const RELEASES = 20;
+    const first = await startNetworkProcess(dataDir, env);
+    children.push(first.child);
+    const token = await tokenFor(dataDir, { org: 'gd-drc' });
+    const ask = async (urls: NetworkFile['urls'], query: string) => {
+      const response = await fetch(urls.gateway, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-gridspace-purpose': PURPOSE }, body: JSON.stringify({ query }) });
+      return (await response.json()) as { data?: Record<string, any> | null; errors?: unknown[] }; // eslint-disable-line @typescript-eslint/no-explicit-any
+    };
+    const usage = '{ agreement(id: "agr-gd-drc-indices") { usage(period: month) { count } } }';
+    const before = (await ask(first.file.urls, usage)).data!.agreement.usage.count as number;
+    // Released together, then the process is killed at once: receipts are sent every 500 ms.
+    const pulls = await Promise.all(Array.from({ length: RELEASES }, () => ask(first.file.urls, '{ electricityIndices(query: { periodKind: MONTH, regionLevels: [CITY], industryLevels: [DIVISION] }, first: 3) { totalCount } }')));
+    first.child.kill('SIGKILL');
+    await exited(first.child);
+    assert.ok(pulls.every((p) => !p.errors && (p.data?.electricityIndices.totalCount as number) > 0), JSON.stringify(pulls.find((p) => p.errors)));
+
+    const second = await startNetworkProcess(dataDir, env);
+    children.push(second.child);
+    const count = await eventually(async () => {
+      const now = (await ask(second.file.urls, usage)).data!.agreement.usage.count as number;
+      return now >= before + RELEASES ? now : undefined;
+    });
+    assert.equal(count, before + RELEASES, 'one receipt per release, none twice');
+    second.child.kill('SIGTERM');
+    assert.equal(await exited(second.child), 0);
   });
 });

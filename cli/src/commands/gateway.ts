@@ -13,6 +13,7 @@ export async function gatewayCommand(options: { dataDir: string; supergraph?: st
     // Partners: the registry named, else the demo partners of the data folder.
     GRIDSPACE_PARTNER_REGISTRY: process.env.GRIDSPACE_PARTNER_REGISTRY || devPartnersOf(options.dataDir).registryPath,
     GRIDSPACE_GATEWAY_GRANT_KEY: process.env.GRIDSPACE_GATEWAY_GRANT_KEY || join(options.dataDir, 'gateway', 'grant-key.json'),
+    GRIDSPACE_GATEWAY_RECEIPT_JOURNAL: process.env.GRIDSPACE_GATEWAY_RECEIPT_JOURNAL || join(options.dataDir, 'gateway', 'receipts.journal'),
   };
   // The embedded ledger has one writer: this fails, saying so, while `gridspace start` runs on the folder.
   const { kind, ledger } = await openLedgerFromEnv({ embeddedDataDir: join(options.dataDir, 'ledger'), env });

@@ -159,6 +159,7 @@ export async function startNetwork(options: NetworkOptions, settings: { quiet?: 
         { name: 'identifiers', url: `${resolver.url}/graphql` },
       ],
       grantKeyFile: join(dataDir, 'gateway', 'grant-key.json'),
+      receipts: { journalFile: join(dataDir, 'gateway', 'receipts.journal') },
       recomposeIntervalMs: options.recomposeIntervalMs,
       limits: { maxCost: options.maxCost },
       development: options.development,
