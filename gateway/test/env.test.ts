@@ -23,6 +23,9 @@ describe('gatewayConfigFromEnv', () => {
       assert.equal(config.enforcement, true);
       assert.equal(config.rateLimit, false);
       assert.equal(typeof config.registry === 'function' ? config.registry().org('gd-drc')?.mspId : undefined, 'ProvincialDrcMSP');
+      assert.equal(config.receipts, undefined, 'no receipt journal unless one is named');
+      const journaled = gatewayConfigFromEnv(ledger, { GRIDSPACE_PARTNER_REGISTRY: registryPath, GRIDSPACE_GATEWAY_RECEIPT_JOURNAL: join(dir, 'receipts.journal') });
+      assert.deepEqual(journaled.receipts, { journalFile: join(dir, 'receipts.journal') });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
