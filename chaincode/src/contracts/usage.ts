@@ -116,11 +116,16 @@ export class UsageContract extends Contract {
     }
     for (const { attributes, totals } of counters.values()) await state.putJson(KEY.usageCounter, attributes, totals);
 
-    state.emit('UsageRecorded', {
-      count: recorded.length,
-      receipts: recorded.map((r) => ({ id: r.id, agreementId: r.agreementId, dataProductId: r.dataProductId, rows: r.rows, releasedAt: r.releasedAt })),
-      at: now,
-    });
+    // Totals per agreement, not every receipt: listeners (gateways) need to know whose usage
+    // changed, and a batch of 500 receipts would otherwise make a 100 KB event.
+    const agreementsUsed = new Map<string, { agreementId: string; dataProductId: string; count: number; rows: number }>();
+    for (const r of recorded) {
+      const entry = agreementsUsed.get(r.agreementId) ?? { agreementId: r.agreementId, dataProductId: r.dataProductId, count: 0, rows: 0 };
+      entry.count += 1;
+      entry.rows += r.rows;
+      agreementsUsed.set(r.agreementId, entry);
+    }
+    state.emit('UsageRecorded', { count: recorded.length, agreements: [...agreementsUsed.values()], at: now });
     return result({ recorded: recorded.length, txId });
   }
 

@@ -118,8 +118,8 @@ export class AgreementBook {
     if (name.startsWith('Agreement') && typeof body.consumer === 'string') {
       this.bump(`consumer:${body.consumer}`);
       this.agreementsOf.delete(body.consumer);
-    } else if (name === 'UsageRecorded' && Array.isArray(body.receipts)) {
-      for (const id of new Set((body.receipts as Array<{ agreementId: string }>).map((r) => r.agreementId))) this.forgetUsage(id);
+    } else if (name === 'UsageRecorded' && Array.isArray(body.agreements)) {
+      for (const { agreementId } of body.agreements as Array<{ agreementId: string }>) this.forgetUsage(agreementId);
     } else if (name.startsWith('DataProduct') && typeof body.dataProductId === 'string') {
       this.products.delete(body.dataProductId);
     }

@@ -168,6 +168,7 @@ describe('Policy evaluation on the ledger (Agreements:FindActive) and usage rece
     const event = await eventOf(ledger, recorded.tx);
     assert.equal(event.name, 'UsageRecorded');
     assert.equal(event.payload.count, 2);
+    assert.deepEqual(event.payload.agreements, [{ agreementId: id, dataProductId: product, count: 2, rows: 24 }]);
     assert.deepEqual((await find({}, product)).quotas?.map((q) => q.used), [2]);
 
     // Two more would make four: the whole batch is refused and nothing of it is written.
