@@ -28,8 +28,11 @@ import { negotiate, policy } from '../test/support/agreements.js';
 import { INDICES } from '../test/support/indices-subgraph.js';
 import { CONCURRENCY, type LoadRequest, type LoadResult } from './gateway-threads.js';
 
-const REQUESTS_PER_ROUND = Number(process.env.GATEWAY_BENCH_REQUESTS ?? 1500);
-const ROUNDS = Number(process.env.GATEWAY_BENCH_ROUNDS ?? 3);
+// Long enough that every round sees several major GCs (the main thread's heap swings by ~250 MB
+// every couple of thousand requests): with 1500 a round, which round a collection fell into moved
+// a peer's CPU per request by a fifth.
+const REQUESTS_PER_ROUND = Number(process.env.GATEWAY_BENCH_REQUESTS ?? 3000);
+const ROUNDS = Number(process.env.GATEWAY_BENCH_ROUNDS ?? 4);
 const THREADS = new URL('./gateway-threads.js', import.meta.url);
 
 interface Peer {
