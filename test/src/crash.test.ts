@@ -37,14 +37,19 @@ async function startNetworkProcess(dataDir: string, env: NodeJS.ProcessEnv): Pro
   return { child, file };
 }
 
-describe('crash during a batch registration', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'gridspace-crash-'));
-  const env = testEnv(dataDir);
+/** A data folder and the processes started on it, killed and removed after the suite. */
+function crashSite(prefix: string): { dataDir: string; env: NodeJS.ProcessEnv; children: ChildProcess[] } {
+  const dataDir = mkdtempSync(join(tmpdir(), prefix));
   const children: ChildProcess[] = [];
   after(async () => {
     for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     rmSync(dataDir, { recursive: true, force: true });
   });
+  return { dataDir, env: testEnv(dataDir), children };
+}
+
+describe('crash during a batch registration', () => {
+  const { dataDir, env, children } = crashSite('gridspace-crash-');
 
   it('loses nothing and leaves nothing half-written when `gridspace start` is SIGKILLed mid-registration', async () => {
     const csv = join(dataDir, 'transformers.csv');
@@ -124,13 +129,7 @@ describe('crash during a batch registration', () => {
 });
 
 describe('crash right after releases', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'gridspace-crash-receipts-'));
-  const env = testEnv(dataDir);
-  const children: ChildProcess[] = [];
-  after(async () => {
-    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  const { dataDir, env, children } = crashSite('gridspace-crash-receipts-');
 
   it('keeps the usage receipt of every release when `gridspace start` is SIGKILLed before sending them', async () => {
     const RELEASES = 20;
