@@ -108,7 +108,7 @@ describe('gateway security', { timeout: 120_000 }, () => {
   it('refuses oversized operations with clear errors', async () => {
     assert.equal((await net.query('gd-drc', '{ agreements { history { state } } dataProducts { offers { id } } }')).errors, undefined, 'within the limits');
     const cases: Array<[string, string, RegExp]> = [
-      ['depth', '{ agreements { usage(period: month) { receipts { id } } } }', /depth/i],
+      ['depth', '{ agreements { usage(period: month) { receiptPage { receipts { id } } } } }', /depth/i],
       ['aliases', '{ a: indexPeriods b: indexPeriods c: indexPeriods d: indexPeriods }', /aliases/i],
       ['tokens', `{ ${Array.from({ length: 400 }, () => 'indexPeriods').join(' ')} }`, /token/i],
       ['cost', `{ ${Array.from({ length: 40 }, () => 'agreements { id state provider consumer }').join(' ')} }`, /cost/i],

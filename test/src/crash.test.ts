@@ -29,12 +29,19 @@ async function startNetworkProcess(dataDir: string, env: NodeJS.ProcessEnv): Pro
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const file = await eventually(async () => {
-    if (child.exitCode !== null) throw new Error(`gridspace start exited with ${child.exitCode}: ${output}`);
-    const found = readNetworkFile(dataDir);
-    return found && found.pid === child.pid ? found : undefined;
-  }, 1200, 50);
-  return { child, file };
+  try {
+    // Up to three minutes: other suites may be starting networks on the same two cores.
+    const file = await eventually(async () => {
+      if (child.exitCode !== null) throw new Error(`gridspace start exited with ${child.exitCode}: ${output}`);
+      const found = readNetworkFile(dataDir);
+      return found && found.pid === child.pid ? found : undefined;
+    }, 3600, 50);
+    return { child, file };
+  } catch (error) {
+    // Never leave a network behind: it would keep this test file (and the run) from ending.
+    child.kill('SIGKILL');
+    throw new Error(`${(error as Error).message}; its output: ${output}`);
+  }
 }
 
 /** A data folder and the processes started on it, killed and removed after the suite. */

@@ -145,11 +145,13 @@ describe('journeys J1-J5 on the network as npm start runs it', () => {
     assert.equal(days.errors?.[0]?.extensions?.code, 'AGGREGATION_TOO_FINE');
 
     await net.network.flushReceipts();
-    const usage = await net.graphql<{ agreement: { usage: { count: number; receipts: Array<{ rows: number; queryHash: string }> } } }>('gd-stats', 'query($id: ID!) { agreement(id: $id) { usage(period: month) { count receipts { rows queryHash } } } }', { id });
+    const usage = await net.graphql<{ agreement: { usage: { count: number; receiptPage: { receipts: Array<{ rows: number; queryHash: string }>; nextCursor: string | null } } } }>('gd-stats', 'query($id: ID!) { agreement(id: $id) { usage(period: month) { count receiptPage { receipts { rows queryHash } nextCursor } } } }', { id });
     assert.equal(usage.errors, undefined, JSON.stringify(usage.errors));
     assert.equal(usage.data!.agreement.usage.count, 1, 'one release, one receipt (the refused pulls left none)');
-    assert.equal(usage.data!.agreement.usage.receipts[0]!.rows, cells.length);
-    assert.match(usage.data!.agreement.usage.receipts[0]!.queryHash, /^[0-9a-f]{64}$/);
+    const { receipts, nextCursor } = usage.data!.agreement.usage.receiptPage;
+    assert.equal(receipts[0]!.rows, cells.length);
+    assert.match(receipts[0]!.queryHash, /^[0-9a-f]{64}$/);
+    assert.equal(nextCursor, null);
   });
 
   it('J3: the Hong Kong partner gets only aggregated cross-border data; customer-level detail is refused with a reason', async () => {

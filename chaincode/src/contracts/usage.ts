@@ -17,6 +17,9 @@ import { KEY, result, TxState } from '../lib/state.js';
 import { usageCounterAttributes, usageKeyAttributes, usagePeriodPrefix, usageTotals, type UsageTotals } from '../lib/usage-keys.js';
 import { getAgreement } from './agreements.js';
 
+/** Most receipts one page of Usage:Receipts holds. */
+const MAX_RECEIPTS_PAGE = 1000;
+
 /** Receipts may be recorded a little after release, never claim a release in the future. */
 const MAX_CLOCK_SKEW_MS = 5 * 60 * 1000;
 
@@ -152,6 +155,21 @@ export class UsageContract extends Contract {
     const { agreement, level, at } = await periodOf(state, agreementId, period, time);
     const receipts = await state.listJson<UsageReceipt>(KEY.usage, usagePeriodPrefix(agreementId, at, level));
     return result({ ...(await usageSummary(state, agreement, level, at)), receipts });
+  }
+
+  /**
+   * The receipts of a period a page at a time: `pageSize` 1 to 1000, `bookmark` '' for the first
+   * page, then the one the previous page returned ('' after the last).
+   */
+  @Transaction(false)
+  @Returns('string')
+  async Receipts(ctx: Context, agreementId: string, period: string, time: string, pageSize: string, bookmark: string): Promise<string> {
+    const state = new TxState(ctx);
+    const size = Number(pageSize);
+    if (!Number.isInteger(size) || size < 1 || size > MAX_RECEIPTS_PAGE) throw invalid('pageSize', `must be an integer from 1 to ${MAX_RECEIPTS_PAGE}`);
+    const { level, at } = await periodOf(state, agreementId, period, time);
+    const page = await state.pageJson<UsageReceipt>(KEY.usage, usagePeriodPrefix(agreementId, at, level), size, bookmark);
+    return result({ receipts: page.values, bookmark: page.bookmark });
   }
 
   /** As InPeriod without the receipts: what a quota check needs, one key read for a limited period. */

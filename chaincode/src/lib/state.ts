@@ -91,6 +91,25 @@ export class TxState {
     return out;
   }
 
+  /**
+   * One page of values under a partial composite key, in key order, and the bookmark of the next
+   * page ('' when none). Read-only transactions only, as in Fabric.
+   */
+  async pageJson<T>(objectType: string, attributes: string[], pageSize: number, bookmark: string): Promise<{ values: T[]; bookmark: string }> {
+    const { iterator, metadata } = await this.ctx.stub.getStateByPartialCompositeKeyWithPagination(objectType, attributes, pageSize, bookmark);
+    const values: T[] = [];
+    try {
+      for (;;) {
+        const result = await iterator.next();
+        if (result.value) values.push(JSON.parse(Buffer.from(result.value.value).toString('utf8')) as T);
+        if (result.done) break;
+      }
+    } finally {
+      await iterator.close();
+    }
+    return { values, bookmark: metadata?.bookmark ?? '' };
+  }
+
   /** Number of committed keys under a partial composite key. */
   async count(objectType: string, attributes: string[]): Promise<number> {
     let n = 0;

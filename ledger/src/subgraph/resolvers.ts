@@ -194,7 +194,11 @@ export function createResolvers(ledger: Ledger) {
       },
     },
     Usage: {
-      receipts: async (u: { query: string[] }, _: unknown, { caller }: LedgerSubgraphContext) => (await evaluate<{ receipts: unknown[] }>(caller, 'Usage:InPeriod', u.query)).receipts,
+      receiptPage: async (u: { query: string[] }, { first, after }: { first: number; after?: string | null }, { caller }: LedgerSubgraphContext) => {
+        if (!Number.isInteger(first) || first < 1 || first > 1000) throw new GraphQLError('first: must be an integer from 1 to 1000', { extensions: { code: 'BAD_USER_INPUT' } });
+        const page = await evaluate<{ receipts: unknown[]; bookmark: string }>(caller, 'Usage:Receipts', [...u.query, String(first), after ?? '']);
+        return { receipts: page.receipts, nextCursor: page.bookmark || null };
+      },
     },
     Provenance: {
       objects: (p: { objects: Record<string, unknown> }) => Object.values(p.objects),

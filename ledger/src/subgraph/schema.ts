@@ -111,7 +111,14 @@ export const LEDGER_SUBGRAPH_SDL = /* GraphQL */ `
     rows: Int!
     limit: Int
     remaining: Int
+    "The period's receipts, a page at a time (\`count\` says how many there are)."
+    receiptPage(first: Int = 100, after: String): UsageReceiptPage!
+  }
+
+  type UsageReceiptPage {
     receipts: [UsageReceipt!]!
+    "Pass as \`after\` for the next page; null on the last page."
+    nextCursor: String
   }
 
   type TraceEvent {

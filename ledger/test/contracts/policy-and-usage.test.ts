@@ -193,6 +193,25 @@ describe('Policy evaluation on the ledger (Agreements:FindActive) and usage rece
     await rejects(submit(ledger, { identity: 'operator', fn: 'Usage:RecordBatch', args: [[receipt(id, product)]] }), 'QUOTA_EXCEEDED');
   });
 
+  it('pages through the receipts of a period, every receipt once', async () => {
+    const { product, id } = await agreementWith([]);
+    const batch = Array.from({ length: 5 }, () => receipt(id, product));
+    await submit(ledger, { identity: 'operator', fn: 'Usage:RecordBatch', args: [batch] });
+    const seen: string[] = [];
+    let bookmark = '';
+    let pages = 0;
+    do {
+      const page = await evaluate<{ receipts: Array<{ id: string }>; bookmark: string }>(ledger, { identity: 'agency', fn: 'Usage:Receipts', args: [id, 'month', '', '2', bookmark] });
+      assert.ok(page.receipts.length <= 2);
+      seen.push(...page.receipts.map((r) => r.id));
+      bookmark = page.bookmark;
+      pages++;
+    } while (bookmark !== '' && pages < 10);
+    assert.deepEqual(seen.sort(), batch.map((r) => r.id).sort());
+    assert.ok(pages >= 3, `${pages} pages of at most 2`);
+    await rejects(evaluate(ledger, { identity: 'agency', fn: 'Usage:Receipts', args: [id, 'month', '', '0', ''] }), 'INVALID_ARGUMENT', /pageSize: must be an integer from 1 to 1000/);
+  });
+
   it('records usage only by the provider, for the agreement, once per receipt id', async () => {
     const { product, id } = await agreementWith([]);
     const r = receipt(id, product);

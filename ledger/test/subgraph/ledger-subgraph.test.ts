@@ -114,6 +114,8 @@ describe('ledger subgraph', { timeout: 120_000 }, () => {
       ['REQUESTED/consumer', 'OFFERED/provider', 'ACCEPTED/consumer', 'AGREED/provider', 'VERIFIED/consumer', 'FINALIZED/provider'],
     );
     assert.deepEqual(data.agreement.usage, { count: 0, limit: 10, remaining: 10 });
+    const page = await ok('gd-drc', 'query($id: ID!) { agreement(id: $id) { usage(period: month) { receiptPage(first: 5) { receipts { id } nextCursor } } } }', { id });
+    assert.deepEqual(page.agreement.usage.receiptPage, { receipts: [], nextCursor: null });
 
     const mine = await ok('gd-grid', '{ agreements(state: FINALIZED) { id consumer } }');
     assert.deepEqual(mine.agreements, [{ id, consumer: 'gd-drc' }]);
