@@ -67,7 +67,7 @@ export function createTokenVerifier(registry: () => PartnerRegistry, options: To
 
   // A remembered verification holds only while the registry still has the very same org entry:
   // a reload (rotated keys, removed issuer) verifies every token afresh.
-  const verified = new VerifiedTokens<{ principal: Principal; org: PartnerOrg }>({ maxAgeMs: options.verifiedTokenMaxAgeMs ?? 60_000 });
+  const verified = new VerifiedTokens<{ principal: Principal; org: PartnerOrg }>({ maxAgeMs: options.verifiedTokenMaxAgeMs });
   const verify = async (token: string): Promise<Principal> => {
     const remembered = verified.get(token);
     if (remembered && registry().org(remembered.org.id) === remembered.org) return remembered.principal;
@@ -110,7 +110,7 @@ export function createTokenVerifier(registry: () => PartnerRegistry, options: To
       roles,
       ...(typeof payload.purpose === 'string' ? { purpose: payload.purpose } : {}),
     };
-    if ((options.verifiedTokenMaxAgeMs ?? 60_000) > 0) verified.set(token, { principal, org }, payload.exp);
+    verified.set(token, { principal, org }, payload.exp);
     return principal;
   };
 

@@ -22,8 +22,4 @@ export class VerifiedTokens<T> {
     if (this.entries.size >= (this.options.maxEntries ?? 10_000)) this.entries.clear();
     this.entries.set(token, { value, until });
   }
-
-  clear(): void {
-    this.entries.clear();
-  }
 }
