@@ -14,11 +14,10 @@ export interface JournaledReceipt {
 }
 
 export class ReceiptJournal {
-  private constructor(
-    private readonly fd: number,
-    /** Receipts written and not settled: when none are left, the file is emptied. */
-    private unsettled: number,
-  ) {}
+  /** Receipts written and not settled: when none are left, the file is emptied. */
+  private unsettled = 0;
+
+  private constructor(private readonly fd: number) {}
 
   /**
    * Opens (or creates) the journal and returns the receipts a previous run left unsettled; the
@@ -42,7 +41,7 @@ export class ReceiptJournal {
     const fd = openSync(file, 'a+', 0o600);
     ftruncateSync(fd);
     const unsettled = [...pending.values()];
-    const journal = new ReceiptJournal(fd, 0);
+    const journal = new ReceiptJournal(fd);
     for (const item of unsettled) journal.add(item);
     return { journal, unsettled };
   }

@@ -44,7 +44,11 @@ export class ReceiptQueue {
     this.options.journal?.add(item);
     this.queue.push(item);
     if (this.queue.length >= (this.options.batchSize ?? MAX_RECEIPTS_PER_BATCH)) void this.flush();
-    else this.timer ??= setTimeout(() => void this.flush(), this.options.intervalMs ?? 500);
+    else this.scheduleFlush();
+  }
+
+  private scheduleFlush(): void {
+    this.timer ??= setTimeout(() => void this.flush(), this.options.intervalMs ?? 500);
   }
 
   /**
@@ -52,11 +56,10 @@ export class ReceiptQueue {
    * (sent just before the crash) are settled, the others queued again. Resolves when all are settled.
    */
   async resume(unsettled: JournaledReceipt[]): Promise<void> {
-    for (const item of unsettled) {
-      const queued: QueuedReceipt = { ...item, reservation: { agreementId: item.receipt.agreementId, keys: [] } };
-      if (await this.onLedger(item)) this.settle([queued], true);
-      else this.queue.push(queued);
-    }
+    const queued = unsettled.map((item): QueuedReceipt => ({ ...item, reservation: { agreementId: item.receipt.agreementId, keys: [] } }));
+    const found = await Promise.all(unsettled.map((item) => this.onLedger(item)));
+    this.settle(queued.filter((_, i) => found[i]), true);
+    this.queue.push(...queued.filter((_, i) => !found[i]));
     await this.flush();
   }
 
@@ -112,7 +115,7 @@ export class ReceiptQueue {
         }
         // The ledger stays away: the batch waits for the next flush; no receipt is given up.
         this.queue.push(...batch);
-        this.timer ??= setTimeout(() => void this.flush(), this.options.intervalMs ?? 500);
+        this.scheduleFlush();
         return;
       }
       // A refused batch: find the receipts at fault one by one, so the others still land.
