@@ -74,6 +74,9 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     return state;
   };
 
+  // Receipts are submitted as the provider's (first) ledger identity; the ledger's identities are fixed.
+  const ledgerIdentityOf = new Map<string, string>();
+  for (const { mspId, name } of config.ledger.identities()) if (!ledgerIdentityOf.has(mspId)) ledgerIdentityOf.set(mspId, name);
   const journaled = config.receipts?.journalFile ? ReceiptJournal.open(config.receipts.journalFile) : undefined;
   const receipts = new ReceiptQueue({
     ledger: config.ledger,
@@ -272,8 +275,8 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
           for (const { touched: t, decision } of decisions) {
             if (!decision.admitted || !('reservation' in decision) || !decision.reservation) continue;
             const rows = single && 'data' in single && single.data ? countRows(single.data, t.paths) : 0;
-            const provider = registry().org(decision.provider);
-            const identity = provider && config.ledger.identities().find((i) => i.mspId === provider.mspId)?.name;
+            const mspId = registry().org(decision.provider)?.mspId;
+            const identity = mspId && ledgerIdentityOf.get(mspId);
             if (!single?.data || !identity) {
               if (!identity) log('error', 'no ledger identity for the provider; receipt not recorded', { provider: decision.provider });
               book.release(decision.reservation, false);
