@@ -72,18 +72,20 @@ export class UsageContract extends Contract {
     const caller = await callerOrg(state);
     const now = state.now();
     const txId = state.txId();
-    const agreements = new Map<string, Agreement>();
+    // Each agreement of the batch read once, with its count limits and expiry.
+    const agreements = new Map<string, { agreement: Agreement; limits: Map<PeriodLevel, number>; expiry: string | undefined }>();
     // Totals per agreement + limited period: committed plus this batch's, written once at the end.
     const counters = new Map<string, { attributes: string[]; totals: UsageTotals }>();
     const recorded: UsageReceipt[] = [];
 
     for (const [i, receipt] of receipts.entries()) {
       const at = `receipts[${i}]`;
-      let agreement = agreements.get(receipt.agreementId);
-      if (!agreement) {
-        agreement = await getAgreement(state, receipt.agreementId);
-        agreements.set(agreement.id, agreement);
+      let terms = agreements.get(receipt.agreementId);
+      if (!terms) {
+        const read = await getAgreement(state, receipt.agreementId);
+        agreements.set(read.id, (terms = { agreement: read, limits: countLimits(read), expiry: policyExpiry(read.policy) }));
       }
+      const { agreement, limits, expiry } = terms;
       if (agreement.provider !== caller.id) throw forbidden(`only the provider ${agreement.provider} records usage under agreement ${agreement.id}; the caller is ${caller.id}`);
       if (receipt.dataProductId !== agreement.dataProductId) throw invalid(`${at}.dataProductId`, `must be the agreement's data product ${agreement.dataProductId}`);
       const releasedAt = new Date(receipt.releasedAt).toISOString();
@@ -94,11 +96,10 @@ export class UsageContract extends Contract {
       if (agreement.termination && releasedAt >= agreement.termination.at) {
         throw conflict(`${at}: agreement ${agreement.id} was ${agreement.termination.kind} at ${agreement.termination.at}, before this release`);
       }
-      const expiry = policyExpiry(agreement.policy);
       if (expiry !== undefined && releasedAt >= expiry) throw conflict(`${at}: agreement ${agreement.id} expired at ${expiry}, before this release`);
       if (await state.exists(KEY.usageReceipt, [receipt.id])) throw conflict(`${at}: receipt ${receipt.id} is already recorded`);
 
-      for (const [period, limit] of countLimits(agreement)) {
+      for (const [period, limit] of limits) {
         const attributes = usageCounterAttributes(agreement.id, releasedAt, period);
         const key = attributes.join('\u0000');
         let counter = counters.get(key);
