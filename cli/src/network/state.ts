@@ -1,6 +1,6 @@
 // `<dataDir>/network.json`: where a running network answers, so the other `gridspace` commands
 // find it without being told every URL.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface NetworkFile {
@@ -20,8 +20,11 @@ export interface NetworkFile {
 
 export const networkFilePath = (dataDir: string) => join(dataDir, 'network.json');
 
+/** Written beside and renamed into place, so a reader never sees half a file. */
 export function writeNetworkFile(dataDir: string, file: NetworkFile): void {
-  writeFileSync(networkFilePath(dataDir), JSON.stringify(file, null, 2));
+  const path = networkFilePath(dataDir);
+  writeFileSync(`${path}.${process.pid}.tmp`, JSON.stringify(file, null, 2));
+  renameSync(`${path}.${process.pid}.tmp`, path);
 }
 
 export function readNetworkFile(dataDir: string): NetworkFile | undefined {
