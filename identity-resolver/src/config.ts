@@ -33,6 +33,8 @@ export interface ResolverConfig {
   audience: string;
   /** URL other nodes reach this one at (HS_SITE); default http(s)://host:port. */
   publicUrl?: string;
+  /** Web origins (e.g. the portal's) whose scripts may call this node; `*` for any. */
+  corsOrigins?: string[];
   /** Second-level: the top-level node to apply to, resolve foreign prefixes through and report to. */
   topLevelUrl?: string;
   /** Root key that verifies prefix certificates (the top-level node's public JWK). */
@@ -82,6 +84,7 @@ export function resolveConfig(overrides: Partial<ResolverConfig> = {}): Resolver
     operatorOrg: env.GRIDSPACE_RESOLVER_OPERATOR_ORG ?? 'gd-grid',
     audience: env.GRIDSPACE_RESOLVER_AUDIENCE ?? RESOLVER_AUDIENCE,
     publicUrl: env.GRIDSPACE_RESOLVER_PUBLIC_URL,
+    corsOrigins: (env.GRIDSPACE_RESOLVER_CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
     topLevelUrl: env.GRIDSPACE_RESOLVER_TOP_LEVEL_URL,
     rootJwk,
     traceUrlTemplate: env.GRIDSPACE_RESOLVER_TRACE_URL ?? 'http://127.0.0.1:4000/trace/{handle}',

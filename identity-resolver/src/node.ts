@@ -3,6 +3,7 @@
 // `identifiers` subgraph, and the hierarchy duties (application, statistics report).
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
+import cors from 'cors';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -50,6 +51,7 @@ export async function startResolverNode(overrides: Partial<ResolverConfig> = {})
   parsePrefix(config.prefix, 'GRIDSPACE_RESOLVER_PREFIX');
 
   const registry = await partnerRegistry({ registry: config.registry, registryFile: config.registryFile, dataDir: config.dataDir, log });
+  const corsOrigins = config.corsOrigins ?? [];
   const key = await loadOrCreateNodeKey(join(config.dataDir, 'node-key.json'));
   const store = new Store(await openDataSource(config.database));
   const auth = new Authenticator({ tokens: createTokenVerifier(registry, { audience: config.audience }), loadValues: async (handle) => (await store.getRecord(handle))?.values });
@@ -136,7 +138,14 @@ export async function startResolverNode(overrides: Partial<ResolverConfig> = {})
     sendJson(res, 404, { responseCode: RC.ERROR, message: `no route ${method} ${path}` });
   };
 
+  // Browsers (the portal) call with a bearer token, never cookies: CORS for the configured origins.
+  const allowCors = corsOrigins.length > 0 ? cors({ origin: corsOrigins.includes('*') ? '*' : corsOrigins, methods: ['GET', 'HEAD', 'PUT', 'POST', 'PATCH', 'DELETE'], allowedHeaders: ['authorization', 'content-type'], maxAge: 600 }) : undefined;
   const listener = (req: IncomingMessage, res: ServerResponse): void => {
+    if (allowCors) {
+      let passed = false;
+      allowCors(req, res, () => (passed = true));
+      if (!passed) return; // a preflight, answered
+    }
     const raw = req.url ?? '/';
     const q = raw.indexOf('?');
     const path = q < 0 ? raw : raw.slice(0, q);

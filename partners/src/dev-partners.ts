@@ -22,6 +22,8 @@ export interface DevPartners {
 export interface DevPartnerOptions {
   /** Subgraph URLs of partner-run subgraphs, by org id. */
   subgraphUrls?: Record<string, string>;
+  /** Each org's token issuer; default devIssuer (a name only, for tokens minted here). */
+  issuerOf?: (orgId: string) => string;
 }
 
 /** Creates (once) the dev keys and registry under `<dataDir>/partners`; later calls reuse them. */
@@ -45,7 +47,7 @@ export async function ensureDevPartners(dataDir: string, options: DevPartnerOpti
       type: dev.type,
       jurisdiction: dev.jurisdiction,
       mspId: dev.mspId,
-      issuer: devIssuer(dev.orgId),
+      issuer: (options.issuerOf ?? devIssuer)(dev.orgId),
       algorithm: 'ES256',
       jwks: { keys: [publicJwk] },
       prefixes: DEV_PREFIXES[dev.orgId] ?? [],

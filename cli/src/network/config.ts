@@ -13,6 +13,10 @@ export interface NetworkPorts {
   resolver: number;
   /** Local top-level node. */
   topLevel: number;
+  /** The web portal. */
+  portal: number;
+  /** The demo identity provider (one OpenID Connect issuer per demo org). */
+  identityProvider: number;
 }
 
 export interface DemoSize {
@@ -38,12 +42,14 @@ export interface NetworkOptions {
   maxCost: number;
   /** How often the gateway checks subgraph schemas (ms). */
   recomposeIntervalMs: number;
+  /** Lifetime of the demo identity provider's access tokens, seconds. */
+  accessTokenTtlSeconds: number;
   /** The environment the ledger is chosen from (GRIDSPACE_LEDGER, GRIDSPACE_FABRIC_*). */
   env: NodeJS.ProcessEnv;
   log: (line: string) => void;
 }
 
-export const DEFAULT_PORTS: NetworkPorts = { gateway: 4000, ledger: 4001, energy: 4002, partners: 4100, resolver: 8000, topLevel: 8001 };
+export const DEFAULT_PORTS: NetworkPorts = { gateway: 4000, ledger: 4001, energy: 4002, partners: 4100, resolver: 8000, topLevel: 8001, portal: 3000, identityProvider: 3001 };
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
@@ -72,6 +78,8 @@ export function networkOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Net
       partners: port(env, 'GRIDSPACE_PARTNER_PORT', DEFAULT_PORTS.partners),
       resolver: port(env, 'GRIDSPACE_RESOLVER_PORT', DEFAULT_PORTS.resolver),
       topLevel: port(env, 'GRIDSPACE_TOP_LEVEL_PORT', DEFAULT_PORTS.topLevel),
+      portal: port(env, 'GRIDSPACE_PORTAL_PORT', DEFAULT_PORTS.portal),
+      identityProvider: port(env, 'GRIDSPACE_IDP_PORT', DEFAULT_PORTS.identityProvider),
     },
     demo: {
       customers: integer(env, 'GRIDSPACE_DEMO_CUSTOMERS', 2000, 50, 1_000_000),
@@ -82,6 +90,7 @@ export function networkOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Net
     development: (env.GRIDSPACE_GATEWAY_DEV ?? '1') === '1',
     maxCost: integer(env, 'GRIDSPACE_GATEWAY_MAX_COST', 250_000, 1, 1e9),
     recomposeIntervalMs: integer(env, 'GRIDSPACE_GATEWAY_RECOMPOSE_MS', 10_000, 0, 86_400_000),
+    accessTokenTtlSeconds: integer(env, 'GRIDSPACE_IDP_TOKEN_TTL', 3600, 10, 86_400),
     env,
     log: (line) => console.log(`gridspace: ${line}`),
   };

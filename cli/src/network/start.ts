@@ -8,12 +8,14 @@ import { fileURLToPath } from 'node:url';
 import { EmbeddedLedger, openLedgerFromEnv, type Ledger } from '@gridspace/ledger';
 import { startLedgerSubgraph } from '@gridspace/ledger/subgraph';
 import { createTokenVerifier, ensureDevPartners, watchRegistryFile, type DevPartners } from '@gridspace/partners';
+import { devIdpIssuer, DEV_PASSWORD, NETWORK_RESOURCE, PORTAL_CLIENT_ID, startDevIdentityProvider } from '@gridspace/partners/dev-identity-provider';
 import { startResolverNode, type ResolverNode } from '@gridspace/identity-resolver';
 import { openStore, startEnergySubgraph } from '@gridspace/data-products';
 import { callerFromForwardedToken, silentLogger, startGateway } from '@gridspace/gateway';
 import type { NetworkOptions } from './config.js';
 import { concretePorts } from './ports.js';
 import { seedDemo, seedOrganizations, type SeedMarker } from './seed.js';
+import { startPortalServer } from './portal.js';
 import { writeNetworkFile, networkFilePath, type NetworkFile } from './state.js';
 
 export interface RunningNetwork {
@@ -69,6 +71,8 @@ export async function startNetwork(options: NetworkOptions, settings: { quiet?: 
     topLevel: origin(ports.topLevel),
     datasheetSubgraph: `${origin(ports.datasheet)}/graphql`,
     flowsSubgraph: `${origin(ports.flows)}/graphql`,
+    portal: origin(ports.portal),
+    identityProvider: origin(ports.identityProvider),
   };
   const cleanups: Array<() => Promise<unknown>> = [];
   const stopAll = async () => {
@@ -80,7 +84,21 @@ export async function startNetwork(options: NetworkOptions, settings: { quiet?: 
     // Ledger and partners: who is in the network, and their keys.
     const { ledger } = await openLedgerFromEnv({ embeddedDataDir: join(dataDir, 'ledger'), env: options.env });
     cleanups.push(() => ledger.close());
-    const partners = await ensureDevPartners(dataDir, { subgraphUrls: { 'tx-maker': urls.datasheetSubgraph, 'hk-partner': urls.flowsSubgraph } });
+    // Demo orgs sign in at the demo identity provider: one issuer per org, with the org's dev key.
+    const partners = await ensureDevPartners(dataDir, {
+      subgraphUrls: { 'tx-maker': urls.datasheetSubgraph, 'hk-partner': urls.flowsSubgraph },
+      issuerOf: (org) => devIdpIssuer(urls.identityProvider, org),
+    });
+    const idp = await startDevIdentityProvider({
+      host,
+      port: ports.identityProvider,
+      orgs: partners.registry.orgs,
+      keysDir: partners.keysDir,
+      portalOrigins: [urls.portal],
+      accessTokenTtlSeconds: options.accessTokenTtlSeconds,
+      log: settings.quiet ? undefined : log,
+    });
+    cleanups.push(() => idp.close());
     const registry = watchRegistryFile(partners.registryPath);
     const registered = await seedOrganizations(ledger, partners.registry);
     const now = registered ? `, ${registered} organizations registered now` : '';
@@ -107,6 +125,7 @@ export async function startNetwork(options: NetworkOptions, settings: { quiet?: 
       registry,
       topLevelUrl: topLevel.url,
       rootJwk: topLevel.key.publicJwk,
+      corsOrigins: [urls.portal],
       traceUrlTemplate: `${urls.gateway}?query=${traceQuery}`,
       seedDemo: true,
       ledger,
@@ -167,6 +186,20 @@ export async function startNetwork(options: NetworkOptions, settings: { quiet?: 
     });
     cleanups.push(() => gateway.close());
 
+    const portal = await startPortalServer({
+      host,
+      port: ports.portal,
+      config: () => ({
+        gatewayUrl: urls.gateway,
+        gatewayOrigin: urls.gatewayOrigin,
+        resolverUrl: urls.resolver,
+        topLevelUrl: urls.topLevel,
+        resource: NETWORK_RESOURCE,
+        orgs: registry().orgs.map((o) => ({ id: o.id, name: o.name, type: o.type, jurisdiction: o.jurisdiction, issuer: o.issuer, clientId: PORTAL_CLIENT_ID })),
+      }),
+    });
+    cleanups.push(() => portal.close());
+
     writeNetworkFile(dataDir, { pid: process.pid, startedAt: new Date().toISOString(), urls });
     cleanups.push(async () => rmSync(networkFilePath(dataDir), { force: true }));
     return {
@@ -191,6 +224,8 @@ export function printWelcome(network: RunningNetwork, log: (line: string) => voi
   const lines = [
     '',
     `the network is up (data folder ${network.dataDir}${network.seeded.now ? ', demo data seeded now' : `, demo data seeded ${network.seeded.marker.seededAt}`})`,
+    `  portal               ${u.portal}   (sign in as a demo org: user name = the org id, password ${DEV_PASSWORD})`,
+    `  identity provider    ${u.identityProvider}/<org>   (the demo orgs' OpenID Connect issuers)`,
     `  gateway              ${u.gateway}   (GraphiQL in a browser; ${u.gatewayOrigin}/status, /metrics, /healthz)`,
     `  ledger subgraph      ${u.ledgerSubgraph}`,
     `  energy subgraph      ${u.energySubgraph}`,

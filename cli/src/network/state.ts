@@ -15,6 +15,8 @@ export interface NetworkFile {
     topLevel: string;
     datasheetSubgraph: string;
     flowsSubgraph: string;
+    portal: string;
+    identityProvider: string;
   };
 }
 
