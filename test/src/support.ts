@@ -18,6 +18,8 @@ export function testEnv(dataDir: string): NodeJS.ProcessEnv {
     GRIDSPACE_PARTNER_PORT: '0',
     GRIDSPACE_RESOLVER_PORT: '0',
     GRIDSPACE_TOP_LEVEL_PORT: '0',
+    GRIDSPACE_PORTAL_PORT: '0',
+    GRIDSPACE_IDP_PORT: '0',
     GRIDSPACE_DEMO_CUSTOMERS: '600',
     GRIDSPACE_DEMO_DAYS: '365',
     GRIDSPACE_GATEWAY_RECOMPOSE_MS: '0',
@@ -39,9 +41,9 @@ export interface GraphQLResponse<T> {
   errors?: Array<{ message: string; extensions?: Record<string, unknown> }>;
 }
 
-export async function startTestNetwork(): Promise<TestNetwork> {
+export async function startTestNetwork(env: NodeJS.ProcessEnv = {}): Promise<TestNetwork> {
   const dataDir = mkdtempSync(join(tmpdir(), 'gridspace-e2e-'));
-  const options = { ...networkOptionsFromEnv(testEnv(dataDir)), log: () => undefined };
+  const options = { ...networkOptionsFromEnv({ ...testEnv(dataDir), ...env }), log: () => undefined };
   const network = await startNetwork(options, { quiet: true });
   const token = (request: TokenRequest) => tokenFor(dataDir, request);
   return {

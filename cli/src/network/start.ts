@@ -112,7 +112,7 @@ export async function startNetwork(options: NetworkOptions, settings: { quiet?: 
 
     // The identifier hierarchy: a local top-level node (88) and our second-level node (88.188).
     const resolverLog = settings.quiet ? () => undefined : (line: string) => log(`[resolver] ${line}`);
-    const topLevel = await startResolverNode({ mode: 'top-level', host, port: ports.topLevel, prefix: '88', dataDir: join(dataDir, 'top-level-node'), database: { type: 'sqlite', path: join(dataDir, 'top-level-node', 'resolver.sqlite') }, registry, seedDemo: false, autoApprove: true, statsIntervalMs: 0, log: resolverLog });
+    const topLevel = await startResolverNode({ mode: 'top-level', host, port: ports.topLevel, prefix: '88', corsOrigins: [urls.portal], dataDir: join(dataDir, 'top-level-node'), database: { type: 'sqlite', path: join(dataDir, 'top-level-node', 'resolver.sqlite') }, registry, seedDemo: false, autoApprove: true, statsIntervalMs: 0, log: resolverLog });
     cleanups.push(() => topLevel.close());
     const traceQuery = encodeURIComponent('{ trace(handle: "HANDLE") { events { eventId bizStep eventTime } state { custodian disposition } } }').replace('HANDLE', '{handle}');
     const resolver = await startResolverNode({
