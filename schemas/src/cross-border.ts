@@ -1,6 +1,6 @@
 // Cross-border terms of an agreement: where each side is, whether personal information is involved,
 // and the legal mechanism (with its filing reference) the transfer relies on.
-import { JURISDICTION_SCHEMA, type Jurisdiction } from './common.js';
+import { JURISDICTION_SCHEMA } from './common.js';
 import { createValidator, InvalidArgumentError } from './validation.js';
 
 export * from './cross-border-terms.js';
