@@ -16,7 +16,7 @@ export const stateColor = (state: string) => (state === 'FINALIZED' ? 'green' : 
 export function StateBadge({ state }: { state: string }) {
   const { t } = useTranslation();
   return (
-    <Badge color={stateColor(state)} variant="light" data-testid="agreement-state">
+    <Badge color={stateColor(state)} variant="light" c="dark.9" data-testid="agreement-state">
       {t(`state.${state}`)}
     </Badge>
   );

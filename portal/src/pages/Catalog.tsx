@@ -2,7 +2,7 @@
 // plain words, the caller's agreement state per product, and "request access".
 import { useMemo, useState } from 'react';
 import { Link } from 'react-router';
-import { Alert, Badge, Button, Card, Group, Modal, Pagination, Select, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Badge, Button, Card, Group, Modal, Select, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { standardCrossBorderTerms } from '@gridspace/schemas/cross-border-terms';
 import { useSession } from '../auth/session';
@@ -11,6 +11,7 @@ import { AGREEMENT_FIELDS, useAgreementMutation, useGatewayQuery, type Agreement
 import { formatDateTime } from '../i18n';
 import { PolicyView } from '../policy/PolicyView';
 import { ErrorNotice, Waiting } from '../ui/Status';
+import { Pager } from '../ui/Pager';
 
 const PAGE_SIZE = 10;
 const CATALOG = `{ dataProducts { id version title description provider status keywords themes accrualPeriodicity publishedAt updatedAt offers { id title policy crossBorder } } agreements { id dataProductId state provider consumer updatedAt } }`;
@@ -70,12 +71,12 @@ function ProductCard({ product, agreement }: { product: DataProduct; agreement?:
       <Stack gap="xs">
         <Group justify="space-between" align="flex-start">
           <Title order={3} size="h4" id={`product-${product.id}`}>{product.title}</Title>
-          <Badge color={agreement?.state === 'FINALIZED' ? 'green' : agreement?.state === 'TERMINATED' ? 'gray' : agreement ? 'blue' : 'gray'} variant="light" data-testid={`agreement-state-${product.id}`}>
+          <Badge color={agreement?.state === 'FINALIZED' ? 'green' : agreement?.state === 'TERMINATED' ? 'gray' : agreement ? 'blue' : 'gray'} variant="light" c="dark.9" data-testid={`agreement-state-${product.id}`}>
             {own ? t('yourProduct') : t(`common:state.${agreement?.state ?? 'NONE'}`)}
           </Badge>
         </Group>
         {product.description && <Text size="sm">{product.description}</Text>}
-        <Text size="sm" c="dimmed">
+        <Text size="sm" c="gray.7">
           {t('meta', { id: product.id, version: product.version, provider: orgById(product.provider)?.name ?? product.provider, periodicity: product.accrualPeriodicity ?? '—', updated: formatDateTime(product.updatedAt, i18n.language) })}
         </Text>
         <Group gap={4}>
@@ -96,7 +97,7 @@ function ProductCard({ product, agreement }: { product: DataProduct; agreement?:
               {!own && (
                 <Group>
                   <Button size="xs" onClick={() => setRequesting(offer)} disabled={!!live}>{t('requestAccess')}</Button>
-                  {live && <Text size="xs" c="dimmed">{t('alreadyAgreement')}</Text>}
+                  {live && <Text size="xs" c="gray.7">{t('alreadyAgreement')}</Text>}
                 </Group>
               )}
             </Stack>
@@ -150,7 +151,7 @@ export default function Catalog() {
           {shown.map((p) => (
             <ProductCard key={p.id} product={p} agreement={agreementFor(agreements, p.id)} />
           ))}
-          {pages > 1 && <Pagination total={pages} value={Math.min(page, pages)} onChange={setPage} aria-label={t('paging')} />}
+          {pages > 1 && <Pager total={pages} value={Math.min(page, pages)} onChange={setPage} label={t('paging')} />}
         </>
       )}
     </Stack>

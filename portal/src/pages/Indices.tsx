@@ -1,7 +1,7 @@
 // The indices explorer: the cut the agreement admits, as a table and charts. Suppressed cells are
 // marked [c] with the rule that hid them, never shown as zero; refusals say what is allowed instead.
 import { lazy, Suspense, useMemo, useState } from 'react';
-import { Alert, Button, Group, Pagination, Select, Stack, Table, Text, Title, VisuallyHidden } from '@mantine/core';
+import { Alert, Button, Group, Select, Stack, Table, Text, Title, VisuallyHidden } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { useSession } from '../auth/session';
 import { useGatewayQuery, useGql, type Agreement } from '../api/hooks';
@@ -9,6 +9,7 @@ import { formatNumber } from '../i18n';
 import { minAggregationOf, purposesOf } from '../policy/describe';
 import { usePolicyText } from '../policy/PolicyView';
 import { ErrorNotice, Waiting } from '../ui/Status';
+import { Pager } from '../ui/Pager';
 import { cellsCsv, downloadCsv, type IndexCell } from '../indices/csv';
 
 const IndexCharts = lazy(() => import('../indices/IndexCharts'));
@@ -39,6 +40,8 @@ interface Cut {
   from: string | null;
   to: string | null;
   purpose: string | null;
+  /** Each click asks again (a new release), even for the same cut. */
+  asked?: number;
 }
 
 export default function Indices() {
@@ -74,7 +77,7 @@ export default function Indices() {
   const suppressedCount = cells.filter((c) => c.suppressed).length;
 
   const run = () => {
-    setAsked({ ...cut, purpose });
+    setAsked({ ...cut, purpose, asked: Date.now() });
     setPage(1);
     setDownloaded(undefined);
   };
@@ -171,7 +174,7 @@ export default function Indices() {
               ))}
             </Table.Tbody>
           </Table>
-          {pages > 1 && <Pagination total={pages} value={page} onChange={setPage} aria-label={t('paging')} />}
+          {pages > 1 && <Pager total={pages} value={page} onChange={setPage} label={t('paging')} />}
         </>
       )}
     </Stack>

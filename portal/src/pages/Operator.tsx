@@ -132,7 +132,7 @@ export default function Operator() {
                 {status.data.subgraphs.map((s) => (
                   <Table.Tr key={s.name}>
                     <Table.Td>{s.name}</Table.Td>
-                    <Table.Td><Badge color={s.state === 'composed' ? 'green' : 'red'} variant="light">{t(`subgraphState.${s.state}`)}</Badge></Table.Td>
+                    <Table.Td><Badge color={s.state === 'composed' ? 'green' : 'red'} variant="light" c="dark.9">{t(`subgraphState.${s.state}`)}</Badge></Table.Td>
                     <Table.Td>{s.reason ?? '—'}</Table.Td>
                   </Table.Tr>
                 ))}

@@ -32,7 +32,7 @@ export function PolicyView({ policy, crossBorder }: { policy: unknown; crossBord
         ))}
       </List>
       <div>
-        <Button variant="subtle" size="compact-sm" onClick={() => setRaw(!raw)} aria-expanded={raw}>
+        <Button variant="default" size="compact-sm" onClick={() => setRaw(!raw)} aria-expanded={raw}>
           {raw ? t('hideRaw') : t('showRaw')}
         </Button>
       </div>
