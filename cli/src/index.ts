@@ -5,3 +5,4 @@ export { readNetworkFile, type NetworkFile } from './network/state.js';
 export { readSeedMarker, demoItems, type SeedMarker } from './network/seed.js';
 export { TRANSFORMER_TEMPLATE, INDICES_PRODUCT, PURPOSE, demoSerial } from './network/demo.js';
 export { tokenFor, type TokenRequest } from './commands/context.js';
+export { freePort } from './network/ports.js';

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import Provider, { errors, type Configuration } from 'oidc-provider';
+import type { Configuration, default as Provider } from 'oidc-provider';
 import type { JWK } from 'jose';
 import type { PartnerOrg } from './registry.js';
 import { DEFAULT_AUDIENCE } from './tokens.js';
@@ -81,7 +81,7 @@ function readForm(req: IncomingMessage): Promise<URLSearchParams> {
   });
 }
 
-function issuerFor(options: DevIdentityProviderOptions, origin: string, org: PartnerOrg): Provider {
+function issuerFor(oidc: typeof import('oidc-provider'), options: DevIdentityProviderOptions, origin: string, org: PartnerOrg): Provider {
   const jwk = JSON.parse(readFileSync(join(options.keysDir, `${org.id}.private.jwk.json`), 'utf8')) as JWK;
   const ttl = options.accessTokenTtlSeconds ?? 3600;
   const redirectUris = options.portalOrigins.flatMap((o) => [`${o}/callback`, `${o}/silent-callback`]);
@@ -127,7 +127,7 @@ function issuerFor(options: DevIdentityProviderOptions, origin: string, org: Par
         defaultResource: () => NETWORK_RESOURCE,
         useGrantedResource: () => true,
         getResourceServerInfo: (_ctx, indicator) => {
-          if (indicator !== NETWORK_RESOURCE) throw new errors.InvalidTarget(`only ${NETWORK_RESOURCE} is served here`);
+          if (indicator !== NETWORK_RESOURCE) throw new oidc.errors.InvalidTarget(`only ${NETWORK_RESOURCE} is served here`);
           return { scope: 'gridspace', audience: DEFAULT_AUDIENCE, accessTokenTTL: ttl, accessTokenFormat: 'jwt', jwt: { sign: { alg: 'ES256' } } };
         },
       },
@@ -149,16 +149,7 @@ function issuerFor(options: DevIdentityProviderOptions, origin: string, org: Par
       ctx.body = page('en', 'Sign-in error', `<h1>Sign-in error</h1><p class="error">${escapeHtml(String(out.error))}: ${escapeHtml(String(out.error_description ?? ''))}</p>`);
     },
   };
-  // The demo issuers keep sessions and grants in memory on purpose (a restart signs everyone out);
-  // the library's warning about its in-memory store would repeat once per org at every start.
-  const warn = console.warn;
-  console.warn = (...args: unknown[]) => (String(args[0]).includes('in-memory adapter') ? undefined : warn(...args));
-  let provider: Provider;
-  try {
-    provider = new Provider(devIdpIssuer(origin, org.id), configuration);
-  } finally {
-    console.warn = warn;
-  }
+  const provider = new oidc.default(devIdpIssuer(origin, org.id), configuration);
   provider.proxy = false;
   return provider;
 }
@@ -197,6 +188,25 @@ async function interaction(provider: Provider, org: PartnerOrg, password: string
   await provider.interactionFinished(req, res, { consent: { grantId } }, { mergeWithLastSubmission: true });
 }
 
+/**
+ * Runs `make` without two warnings oidc-provider prints on its own: the demo issuers keep sessions
+ * in memory on purpose (a restart signs everyone out), and version 9 is checked on Node 20 here
+ * (its tests and ours pass), though it names Node 22 as its runtime.
+ */
+function quietly<T>(make: () => T): T {
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => (/in-memory adapter|Unsupported runtime/.test(String(args[0])) ? undefined : warn(...args));
+  try {
+    const made = make();
+    if (made instanceof Promise) return made.finally(() => (console.warn = warn)) as T;
+    console.warn = warn;
+    return made;
+  } catch (error) {
+    console.warn = warn;
+    throw error;
+  }
+}
+
 export async function startDevIdentityProvider(options: DevIdentityProviderOptions): Promise<DevIdentityProvider> {
   const password = options.password ?? DEV_PASSWORD;
   const server: Server = createServer();
@@ -205,9 +215,10 @@ export async function startDevIdentityProvider(options: DevIdentityProviderOptio
     server.listen(options.port, options.host, resolve);
   });
   const origin = `http://${options.host}:${(server.address() as AddressInfo).port}`;
+  const oidc = await quietly(() => import('oidc-provider'));
   const providers = new Map(
     options.orgs.map((org) => {
-      const provider = issuerFor(options, origin, org);
+      const provider = quietly(() => issuerFor(oidc, options, origin, org));
       return [org.id, { org, provider, handle: provider.callback() }];
     }),
   );

@@ -1,22 +1,7 @@
 // Where the network is, read once at start from /config.json (the server that hosts the portal
 // writes it), so one build serves any deployment.
-export interface PortalOrg {
-  id: string;
-  name: string;
-  type: 'grid-operator' | 'government' | 'supplier' | 'hk-partner' | 'macau-partner' | string;
-  jurisdiction: string;
-  issuer: string;
-  clientId: string;
-}
-
-export interface PortalConfig {
-  gatewayUrl: string;
-  gatewayOrigin: string;
-  resolverUrl: string;
-  topLevelUrl: string;
-  resource: string;
-  orgs: PortalOrg[];
-}
+export type { PortalConfig, PortalOrg } from '@gridspace/schemas/portal-config';
+import type { PortalConfig } from '@gridspace/schemas/portal-config';
 
 let loaded: PortalConfig | undefined;
 

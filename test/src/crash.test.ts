@@ -8,8 +8,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
-import { readNetworkFile, tokenFor, type NetworkFile } from '@gridspace/cli';
+import { after, before, describe, it } from 'node:test';
+import { freePort, readNetworkFile, tokenFor, type NetworkFile } from '@gridspace/cli';
 import { eventually, PURPOSE, testEnv, transformerItems } from './support.js';
 
 const gridspace = createRequire(import.meta.url).resolve('@gridspace/cli').replace(/index\.js$/, 'main.js');
@@ -52,7 +52,13 @@ function crashSite(prefix: string): { dataDir: string; env: NodeJS.ProcessEnv; c
     for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     rmSync(dataDir, { recursive: true, force: true });
   });
-  return { dataDir, env: testEnv(dataDir), children };
+  const env = testEnv(dataDir);
+  // One identity provider port for the site: a restarted network keeps its issuers (as on fixed
+  // ports), so tokens minted before the crash still name a registered issuer.
+  before(async () => {
+    env.GRIDSPACE_IDP_PORT = String(await freePort('127.0.0.1'));
+  });
+  return { dataDir, env, children };
 }
 
 describe('crash during a batch registration', () => {

@@ -7,26 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sirv from 'sirv';
-
-export interface PortalOrg {
-  id: string;
-  name: string;
-  type: string;
-  jurisdiction: string;
-  issuer: string;
-  clientId: string;
-}
-
-/** What the portal reads at start: `/config.json`. */
-export interface PortalConfig {
-  gatewayUrl: string;
-  gatewayOrigin: string;
-  resolverUrl: string;
-  topLevelUrl: string;
-  /** RFC 8707 resource of the network's access tokens. */
-  resource: string;
-  orgs: PortalOrg[];
-}
+import type { PortalConfig } from '@gridspace/schemas/portal-config';
 
 export interface RunningPortal {
   url: string;

@@ -11,6 +11,7 @@ import { AGREEMENT_FIELDS, useAgreementMutation, useGatewayQuery, type Agreement
 import { formatDateTime, formatNumber } from '../i18n';
 import { PolicyView } from '../policy/PolicyView';
 import { ErrorNotice, Waiting } from '../ui/Status';
+import { SimpleTable } from '../ui/SimpleTable';
 import { StateBadge } from './Agreements';
 
 interface Step {
@@ -110,17 +111,7 @@ function UsagePanel({ id }: { id: string }) {
             {usage.receiptPage.receipts.length === 0 ? (
               <Text size="sm">{t('usage.noReceipts')}</Text>
             ) : (
-              <Table>
-                <Table.Caption>{t('usage.receipts')}</Table.Caption>
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th scope="col">{t('usage.released')}</Table.Th>
-                    <Table.Th scope="col">{t('usage.rows')}</Table.Th>
-                    <Table.Th scope="col">{t('usage.receipt')}</Table.Th>
-                    <Table.Th scope="col">{t('txId')}</Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
+              <SimpleTable caption={t('usage.receipts')} columns={[t('usage.released'), t('usage.rows'), t('usage.receipt'), t('txId')]} striped={false}>
                   {usage.receiptPage.receipts.map((r) => (
                     <Table.Tr key={r.id}>
                       <Table.Td>{formatDateTime(r.releasedAt, i18n.language)}</Table.Td>
@@ -129,8 +120,7 @@ function UsagePanel({ id }: { id: string }) {
                       <Table.Td><Text size="xs" ff="monospace">{r.txId.slice(0, 16)}…</Text></Table.Td>
                     </Table.Tr>
                   ))}
-                </Table.Tbody>
-              </Table>
+                </SimpleTable>
             )}
             <Group>
               <Button size="xs" variant="default" disabled={cursors.length < 2} onClick={() => setCursors(cursors.slice(0, -1))}>{t('common:previous')}</Button>

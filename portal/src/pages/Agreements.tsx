@@ -10,6 +10,7 @@ import { orgById } from '../config';
 import { AGREEMENT_FIELDS, useGatewayQuery, type Agreement } from '../api/hooks';
 import { formatDateTime } from '../i18n';
 import { ErrorNotice, Waiting } from '../ui/Status';
+import { SimpleTable } from '../ui/SimpleTable';
 
 export const stateColor = (state: string) => (state === 'FINALIZED' ? 'green' : state === 'TERMINATED' ? 'gray' : 'blue');
 
@@ -51,18 +52,7 @@ export default function Agreements() {
       {query.isSuccess && (shown.length === 0 ? (
         <Text role="status">{t('none')}</Text>
       ) : (
-        <Table striped highlightOnHover>
-          <Table.Caption>{t('caption', { count: shown.length })}</Table.Caption>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th scope="col">{t('id')}</Table.Th>
-              <Table.Th scope="col">{t('product')}</Table.Th>
-              <Table.Th scope="col">{t('counterpart')}</Table.Th>
-              <Table.Th scope="col">{t('state')}</Table.Th>
-              <Table.Th scope="col">{t('updated')}</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
+        <SimpleTable caption={t('caption', { count: shown.length })} columns={[t('id'), t('product'), t('counterpart'), t('state'), t('updated')]}>
             {shown.map((a) => {
               const other = a.provider === org.id ? a.consumer : a.provider;
               return (
@@ -78,8 +68,7 @@ export default function Agreements() {
                 </Table.Tr>
               );
             })}
-          </Table.Tbody>
-        </Table>
+          </SimpleTable>
       ))}
     </Stack>
   );

@@ -8,6 +8,7 @@ import { config, orgById } from '../config';
 import { AGREEMENT_FIELDS, useGatewayQuery, type Agreement } from '../api/hooks';
 import { formatDateTime, formatNumber } from '../i18n';
 import { ErrorNotice, Waiting } from '../ui/Status';
+import { SimpleTable } from '../ui/SimpleTable';
 import { StateBadge } from './Agreements';
 import { actionsFor } from './AgreementDetail';
 
@@ -61,18 +62,7 @@ export default function Operator() {
       </Card>
       <Card withBorder component="section" aria-labelledby="all-title">
         <Title order={3} size="h4" id="all-title" mb="xs">{t('all')}</Title>
-        <Table striped>
-          <Table.Caption>{t('allCaption')}</Table.Caption>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th scope="col">{t('agreement')}</Table.Th>
-              <Table.Th scope="col">{t('consumer')}</Table.Th>
-              <Table.Th scope="col">{t('state')}</Table.Th>
-              <Table.Th scope="col">{t('usage')}</Table.Th>
-              <Table.Th scope="col">{t('updated')}</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
+        <SimpleTable caption={t('allCaption')} columns={[t('agreement'), t('consumer'), t('state'), t('usage'), t('updated')]}>
             {agreements.map((a) => (
               <Table.Tr key={a.id}>
                 <Table.Td><Link to={`/agreements/${encodeURIComponent(a.id)}`}>{a.id}</Link></Table.Td>
@@ -82,23 +72,11 @@ export default function Operator() {
                 <Table.Td>{formatDateTime(a.updatedAt, i18n.language)}</Table.Td>
               </Table.Tr>
             ))}
-          </Table.Tbody>
-        </Table>
+          </SimpleTable>
       </Card>
       <Card withBorder component="section" aria-labelledby="registry-title">
         <Title order={3} size="h4" id="registry-title" mb="xs">{t('registry')}</Title>
-        <Table striped>
-          <Table.Caption>{t('registryCaption')}</Table.Caption>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th scope="col">{t('org')}</Table.Th>
-              <Table.Th scope="col">{t('orgType')}</Table.Th>
-              <Table.Th scope="col">{t('jurisdiction')}</Table.Th>
-              <Table.Th scope="col">{t('msp')}</Table.Th>
-              <Table.Th scope="col">{t('issuer')}</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
+        <SimpleTable caption={t('registryCaption')} columns={[t('org'), t('orgType'), t('jurisdiction'), t('msp'), t('issuer')]}>
             {overview.data.organizations.map((o) => (
               <Table.Tr key={o.id}>
                 <Table.Td>{o.name} ({o.id})</Table.Td>
@@ -108,8 +86,7 @@ export default function Operator() {
                 <Table.Td><Text size="xs" ff="monospace">{orgById(o.id)?.issuer ?? '—'}</Text></Table.Td>
               </Table.Tr>
             ))}
-          </Table.Tbody>
-        </Table>
+          </SimpleTable>
         <Text size="sm" mt="xs">{t('onboarding')}</Text>
       </Card>
       <Card withBorder component="section" aria-labelledby="composition-title">
@@ -119,16 +96,7 @@ export default function Operator() {
         {status.data && (
           <>
             <Text size="sm">{t('composedAt', { at: formatDateTime(status.data.composedAt, i18n.language) })}</Text>
-            <Table>
-              <Table.Caption>{t('compositionCaption')}</Table.Caption>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th scope="col">{t('subgraph')}</Table.Th>
-                  <Table.Th scope="col">{t('state')}</Table.Th>
-                  <Table.Th scope="col">{t('reason')}</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
+            <SimpleTable caption={t('compositionCaption')} columns={[t('subgraph'), t('state'), t('reason')]} striped={false}>
                 {status.data.subgraphs.map((s) => (
                   <Table.Tr key={s.name}>
                     <Table.Td>{s.name}</Table.Td>
@@ -136,8 +104,7 @@ export default function Operator() {
                     <Table.Td>{s.reason ?? '—'}</Table.Td>
                   </Table.Tr>
                 ))}
-              </Table.Tbody>
-            </Table>
+              </SimpleTable>
           </>
         )}
       </Card>
