@@ -149,7 +149,16 @@ function issuerFor(options: DevIdentityProviderOptions, origin: string, org: Par
       ctx.body = page('en', 'Sign-in error', `<h1>Sign-in error</h1><p class="error">${escapeHtml(String(out.error))}: ${escapeHtml(String(out.error_description ?? ''))}</p>`);
     },
   };
-  const provider = new Provider(devIdpIssuer(origin, org.id), configuration);
+  // The demo issuers keep sessions and grants in memory on purpose (a restart signs everyone out);
+  // the library's warning about its in-memory store would repeat once per org at every start.
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => (String(args[0]).includes('in-memory adapter') ? undefined : warn(...args));
+  let provider: Provider;
+  try {
+    provider = new Provider(devIdpIssuer(origin, org.id), configuration);
+  } finally {
+    console.warn = warn;
+  }
   provider.proxy = false;
   return provider;
 }

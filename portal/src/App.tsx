@@ -9,7 +9,7 @@ import { SessionProvider, useSessionState } from './auth/session';
 import { Layout } from './ui/Layout';
 import { SignIn } from './pages/SignIn';
 import { Callback } from './pages/Callback';
-import { theme } from './ui/theme';
+import { cssVariables, theme } from './ui/theme';
 
 const Catalog = lazy(() => import('./pages/Catalog'));
 const Agreements = lazy(() => import('./pages/Agreements'));
@@ -45,7 +45,7 @@ function SignedIn({ children }: { children: ReactNode }) {
 
 export function App() {
   return (
-    <MantineProvider theme={theme}>
+    <MantineProvider theme={theme} cssVariablesResolver={cssVariables}>
       <QueryClientProvider client={queryClient}>
         <SessionProvider>
           <BrowserRouter>

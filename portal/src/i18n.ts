@@ -40,6 +40,7 @@ export async function initI18n(): Promise<void> {
     interpolation: { escapeValue: false },
     returnNull: false,
     saveMissing: true,
+    saveMissingTo: 'current',
     missingKeyHandler: (languages, namespace, key) => {
       for (const language of languages) missingKeys.add(`${language}:${namespace}:${key}`);
     },

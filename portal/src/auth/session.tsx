@@ -58,24 +58,25 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const [expired, setExpired] = useState(false);
   const [ready, setReady] = useState(false);
 
+  const onExpired = useCallback(() => setExpired(true), []);
+  // The client library knows when the access token runs out; the dialog then takes over.
   const adopt = useCallback((org: PortalOrg, user: User) => {
+    const events = managerFor(org).events;
+    events.removeAccessTokenExpired(onExpired);
+    events.addAccessTokenExpired(onExpired);
     setSession({ org, user, accessToken: user.access_token, isOperator: org.type === 'grid-operator' });
     setExpired(user.expired === true);
-  }, []);
+  }, [onExpired]);
 
   useEffect(() => {
     const org = orgById(localStorage.getItem(ORG_KEY));
     if (!org) return setReady(true);
-    const manager = managerFor(org);
-    const onExpired = () => setExpired(true);
-    manager.events.addAccessTokenExpired(onExpired);
-    manager
+    managerFor(org)
       .getUser()
       .then((user) => {
         if (user) adopt(org, user);
       })
       .finally(() => setReady(true));
-    return () => manager.events.removeAccessTokenExpired(onExpired);
   }, [adopt]);
 
   const signIn = useCallback(async (orgId: string, returnTo = here()) => {

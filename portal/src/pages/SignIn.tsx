@@ -49,7 +49,7 @@ export function SignIn() {
             <Button onClick={() => void go()} loading={busy}>
               {t('signIn.submit')}
             </Button>
-            <Text size="sm" c="dimmed">{t('signIn.how')}</Text>
+            <Text size="sm" c="gray.7">{t('signIn.how')}</Text>
           </Stack>
         </Paper>
       </main>

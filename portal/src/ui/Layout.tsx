@@ -69,7 +69,7 @@ export function Layout({ children }: { children: ReactNode }) {
             <Text size="sm" data-testid="signed-in-org">
               {session.org.name}
             </Text>
-            <Badge variant="light">{t(`orgType.${session.org.type}`)}</Badge>
+            <Badge variant="light" c="dark.9">{t(`orgType.${session.org.type}`)}</Badge>
             <LanguageSelect />
             <Button variant="default" size="xs" onClick={() => void signOut()}>
               {t('session.signOut')}

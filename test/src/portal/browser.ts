@@ -67,7 +67,7 @@ export async function signIn(page: Page, portal: string, org: string, options: {
   const names = NAMES[options.language ?? 'en'];
   await page.goto(`${portal}${options.path ?? '/catalog'}`);
   await page.waitForURL('**/signin');
-  await page.getByRole('textbox', { name: names.org }).click();
+  await page.getByLabel(names.org).first().click();
   await page.getByRole('option', { name: new RegExp(`\\(${org}\\)`) }).click();
   await page.getByRole('button', { name: names.continue }).click();
   await page.waitForURL(`**/${org}/interaction/**`);
