@@ -180,10 +180,12 @@ export default function RegisterBatch() {
               label={t('register.file')}
               description={t('register.fileHint')}
               placeholder={t('register.filePlaceholder')}
+              styles={{ placeholder: { color: 'var(--mantine-color-gray-7)' } }}
               accept=".csv,text/csv"
               value={file}
               onChange={chooseFile}
               clearable
+              clearButtonProps={{ 'aria-label': t('register.clearFile') }}
               disabled={running}
               w={{ base: '100%', sm: 480 }}
             />
