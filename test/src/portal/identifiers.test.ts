@@ -138,6 +138,20 @@ describe('identifiers in the portal, clicked through in Chromium', () => {
       if (language === 'en') {
         await lookUp(page, 'no-slash-here');
         await page.getByTestId('lookup-error').filter({ hasText: /is not a valid identifier/ }).waitFor();
+        // An answer altered on its way (here by the test, between node and browser) fails the check, saying why.
+        const tampered = /\/api\/handles\/.*signed=true/;
+        await page.route(tampered, async (route) => {
+          const response = await route.fetch();
+          const body = (await response.json()) as { values: Array<{ type: string; data: { value: unknown } }> };
+          for (const value of body.values) if (value.type === 'model') value.data.value = 'SZ13-20000/110';
+          await route.fulfill({ response, json: body });
+        });
+        await lookUp(page, `${PREFIX}/TX2026-000002`);
+        const result = page.getByTestId('signature-result').and(page.getByRole('alert'));
+        await result.waitFor();
+        assert.match((await result.textContent()) ?? '', /Signature invalid.*the answer was altered on its way/);
+        await checkPage(page, 'identifiers-signature-invalid-en');
+        await page.unroute(tampered);
       }
       await lookUp(page, J4_HANDLE, language);
       await page.getByTestId('values-table').waitFor();
