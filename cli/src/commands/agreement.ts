@@ -2,8 +2,7 @@
 // gateway's ledger subgraph, as the org of --as (the chaincode decides who may take each step).
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { standardCrossBorderTerms } from '@gridspace/schemas';
-import { action, CliError, dataDir, devPartnersOf, gatewayQuery, printJson, runningNetwork, tokenFor } from './context.js';
+import { action, CliError, dataDir, demoOrg, demoPartnersOf, gatewayQuery, printJson, runningNetwork, tokenFor } from './context.js';
 
 const FIELDS = 'id dataProductId offerId provider consumer state revision policy crossBorder createdAt updatedAt finalizedAt termination { by kind reason at }';
 const STATES = ['REQUESTED', 'OFFERED', 'ACCEPTED', 'AGREED', 'VERIFIED', 'FINALIZED', 'TERMINATED'];
@@ -32,10 +31,10 @@ function readJsonFile(file: string, option: string): unknown {
 }
 
 /** The proposal from the flags (or from --policy-file / --cross-border-file). */
-function proposalOf(dir: string, provider: string, consumer: string, options: TermsOptions) {
-  const registry = devPartnersOf(dir).registry;
-  const providerOrg = registry.org(provider);
-  const consumerOrg = registry.org(consumer);
+async function proposalOf(dir: string, provider: string, consumer: string, options: TermsOptions) {
+  const partners = demoPartnersOf(dir);
+  const providerOrg = demoOrg(partners, provider);
+  const consumerOrg = demoOrg(partners, consumer);
   if (!consumerOrg) throw new CliError(`consumer: "${consumer}" is not in the partner registry`);
   if (!providerOrg) throw new CliError(`provider: "${provider}" is not in the partner registry`);
   let policy: unknown;
@@ -64,6 +63,7 @@ function proposalOf(dir: string, provider: string, consumer: string, options: Te
   let crossBorder: unknown;
   if (options.crossBorderFile) crossBorder = readJsonFile(options.crossBorderFile, '--cross-border-file');
   else {
+    const { standardCrossBorderTerms } = await import('@gridspace/schemas');
     const terms = standardCrossBorderTerms({ providerJurisdiction: providerOrg.jurisdiction, consumerJurisdiction: consumerOrg.jurisdiction, filingReference: options.filingReference });
     if (terms.transferMechanism !== 'exempt' && !options.filingReference) throw new CliError(`--filing-reference: a transfer to ${terms.consumerJurisdiction} under ${terms.transferMechanism} needs the filing reference of the standard contract`);
     crossBorder = terms;
@@ -121,7 +121,7 @@ export function agreementCommands(root: Command): void {
     .option('--provider <org>', 'provider org', 'gd-grid')
     .action(
       action(async (options: TermsOptions & { as: string; provider: string }, command: Command) => {
-        const proposal = proposalOf(dataDir(command), options.provider, options.as, { ...options, consumer: undefined });
+        const proposal = await proposalOf(dataDir(command), options.provider, options.as, { ...options, consumer: undefined });
         await mutate(command, options.as, `mutation($p: AgreementProposalInput!) { requestAgreement(proposal: $p) { ${FIELDS} } }`, { p: proposal });
       }),
     );
@@ -131,7 +131,7 @@ export function agreementCommands(root: Command): void {
     .option('--as <org>', 'provider org', 'gd-grid')
     .action(
       action(async (options: TermsOptions & { as: string; consumer: string }, command: Command) => {
-        const proposal = proposalOf(dataDir(command), options.as, options.consumer, options);
+        const proposal = await proposalOf(dataDir(command), options.as, options.consumer, options);
         await mutate(command, options.as, `mutation($p: AgreementProposalInput!) { offerAgreement(proposal: $p) { ${FIELDS} } }`, { p: proposal });
       }),
     );

@@ -3,8 +3,7 @@
 // proofs checked against the anchor on the ledger.
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { parse as parseCsv } from 'csv-parse/sync';
-import { verify as verifyAnswer, verifyProof, type HandleProof, type HandleValue } from '@gridspace/identity-resolver';
+import type { HandleProof, HandleValue } from '@gridspace/identity-resolver';
 import { action, CliError, dataDir, fetchOrExplain, gatewayQuery, printJson, progress, runningNetwork, tokenFor } from './context.js';
 
 const MAX_BATCH = 2000;
@@ -48,7 +47,8 @@ function itemsOf(pairs: string[] = []): Record<string, string> {
 }
 
 /** Reads a CSV of identifiers: a `handle` column (or `suffix` with --prefix) and one column per template item. */
-export function readIdentifierCsv(file: string, prefix?: string): Array<{ handle: string; items: Record<string, string> }> {
+export async function readIdentifierCsv(file: string, prefix?: string): Promise<Array<{ handle: string; items: Record<string, string> }>> {
+  const { parse: parseCsv } = await import('csv-parse/sync');
   let rows: Array<Record<string, string>>;
   try {
     rows = parseCsv(readFileSync(file), { columns: true, skip_empty_lines: true, trim: true }) as Array<Record<string, string>>;
@@ -103,7 +103,7 @@ export function idCommands(root: Command): void {
         if (!Number.isInteger(size) || size < 1 || size > MAX_BATCH) throw new CliError(`--batch-size: must be an integer from 1 to ${MAX_BATCH}, not "${options.batchSize}"`);
         const dir = dataDir(command);
         const network = runningNetwork(dir);
-        const identifiers = readIdentifierCsv(file, options.prefix);
+        const identifiers = await readIdentifierCsv(file, options.prefix);
         const token = await tokenFor(dir, { org: options.as, audience: 'resolver', expiresIn: '8h' });
         let registered = 0;
         let skipped = 0;
@@ -164,6 +164,7 @@ export function idCommands(root: Command): void {
         if (!rootKey) throw new CliError('the top-level node publishes no root key');
         const { status, body } = await resolverCall(`${network.urls.resolver}/api/handles/${handlePath(handle)}?signed=true`);
         if (status !== 200) throw refusal(body, status);
+        const { verify: verifyAnswer, verifyProof } = await import('@gridspace/identity-resolver');
         let verified;
         try {
           verified = await verifyAnswer({ handle: body.handle!, values: body.values! }, { rootKey });

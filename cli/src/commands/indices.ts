@@ -4,8 +4,7 @@
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { stringify } from 'csv-stringify/sync';
-import { computeIndices, importCustomers, importReadings, ImportRejectedError, loadMeterData, openStore, type IndexQuery } from '@gridspace/data-products';
+import type { IndexQuery } from '@gridspace/data-products';
 import { action, CliError, dataDir, gatewayQuery, printJson, progress, runningNetwork, tokenFor } from './context.js';
 
 const CELL_FIELDS = ['periodKind', 'period', 'regionLevel', 'regionCode', 'regionName', 'industryLevel', 'industryCode', 'industryName', 'suppressed', 'suppressionReason', 'consumptionKwh', 'yoyPct', 'momPct', 'baseIndex', 'resumptionOfWorkIndex', 'productionRecoveryRate', 'diffusionIndex'] as const;
@@ -64,6 +63,7 @@ export function indicesCommands(root: Command): void {
       action(async (customers: string, readings: string, options: { maxErrorShare: string }, command: Command) => {
         const share = Number(options.maxErrorShare);
         if (!(share >= 0 && share <= 1)) throw new CliError(`--max-error-share: must be a number from 0 to 1, not "${options.maxErrorShare}"`);
+        const { importCustomers, importReadings, ImportRejectedError, openStore } = await import('@gridspace/data-products');
         const store = await openStore(databaseOf(dataDir(command)));
         try {
           const reports = [];
@@ -90,6 +90,7 @@ export function indicesCommands(root: Command): void {
     .action(
       action(async (options: QueryOptions & { limit: string }, command: Command) => {
         const query = queryOf(options);
+        const { computeIndices, loadMeterData, openStore } = await import('@gridspace/data-products');
         const store = await openStore(databaseOf(dataDir(command)));
         try {
           const started = Date.now();
@@ -136,6 +137,7 @@ export function indicesCommands(root: Command): void {
           after = data.electricityIndices.nextCursor;
           progress('exporting cells', rows.length, total);
         } while (after);
+        const { stringify } = await import('csv-stringify/sync');
         const csv = stringify(rows, { header: true, columns: [...CELL_FIELDS], cast: { boolean: (b) => String(b) } });
         if (options.out) {
           writeFileSync(options.out, csv);

@@ -1,8 +1,8 @@
-// The `gridspace` command line (commander): every subcommand, one-line errors, exit codes.
+// The `gridspace` command line (commander): every subcommand, one-line errors, exit codes. Only
+// light modules load before a command runs: `start` and `gateway` are imported when they run, the
+// other commands import the packages they need inside their actions.
 import { Command, type CommanderError } from 'commander';
 import { action, CliError, dataDir, tokenFor } from './context.js';
-import { startCommand } from './start.js';
-import { gatewayCommand } from './gateway.js';
 import { idCommands } from './id.js';
 import { agreementCommands } from './agreement.js';
 import { traceCommands } from './trace.js';
@@ -22,13 +22,13 @@ export function program(): Command {
     .command('start')
     .description('start the whole network on embedded defaults (ports and folders from GRIDSPACE_* variables); Ctrl-C stops it')
     .option('-q, --quiet', 'no per-request logs')
-    .action(action(async (options: { quiet?: boolean }, command: Command) => startCommand({ dataDir: command.optsWithGlobals<{ dataDir?: string }>().dataDir, quiet: options.quiet })));
+    .action(action(async (options: { quiet?: boolean }, command: Command) => (await import('./start.js')).startCommand({ dataDir: command.optsWithGlobals<{ dataDir?: string }>().dataDir, quiet: options.quiet })));
 
   root
     .command('gateway')
     .description('start the gateway alone: subgraphs from GRIDSPACE_SUBGRAPHS, or a ready supergraph; partners from GRIDSPACE_PARTNER_REGISTRY (default: the data folder\'s); ledger from GRIDSPACE_LEDGER (default: the data folder\'s embedded ledger)')
     .option('--supergraph <file>', 'serve this federation v2 supergraph SDL (data products from its composed @dataProduct markings)')
-    .action(action(async (options: { supergraph?: string }, command: Command) => gatewayCommand({ dataDir: dataDir(command), supergraph: options.supergraph })));
+    .action(action(async (options: { supergraph?: string }, command: Command) => (await import('./gateway.js')).gatewayCommand({ dataDir: dataDir(command), supergraph: options.supergraph })));
 
   root
     .command('token')
