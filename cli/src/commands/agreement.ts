@@ -2,10 +2,11 @@
 // gateway's ledger subgraph, as the org of --as (the chaincode decides who may take each step).
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { action, CliError, dataDir, demoOrg, demoPartnersOf, gatewayQuery, printJson, runningNetwork, tokenFor } from './context.js';
+import { action, CliError, dataDir, demoOrg, demoPartnersOf, gatewayQuery, runningNetwork, tokenFor } from './context.js';
+import { emit, table, when } from './output.js';
 
 const FIELDS = 'id dataProductId offerId provider consumer state revision policy crossBorder createdAt updatedAt finalizedAt termination { by kind reason at }';
-const STATES = ['REQUESTED', 'OFFERED', 'ACCEPTED', 'AGREED', 'VERIFIED', 'FINALIZED', 'TERMINATED'];
+export const STATES = ['REQUESTED', 'OFFERED', 'ACCEPTED', 'AGREED', 'VERIFIED', 'FINALIZED', 'TERMINATED'];
 const LEVEL = /^(customer|district|city|province|gba):(customer|division|section|all):(day|month|quarter|year)$/;
 
 interface TermsOptions {
@@ -92,11 +93,38 @@ function termsOptions(command: Command): Command {
     .option('--cross-border-file <file>', 'the cross-border terms as JSON');
 }
 
+/** The fields of FIELDS a person reads. */
+interface Agreement {
+  id: string;
+  dataProductId: string;
+  provider: string;
+  consumer: string;
+  state: string;
+  revision: number;
+  updatedAt: string;
+  /** `by` is the party (provider or consumer), `kind` revoked, renounced, ... */
+  termination?: { by: string; kind: string; reason: string; at: string } | null;
+}
+
+/** A state change as one line: `agr-1: OFFERED (revision 2), electricity-economic-indices from gd-grid to gd-stats`. */
+export function agreementLine(agreement: Agreement): string {
+  const end = agreement.termination ? `; ${agreement.termination.kind} by the ${agreement.termination.by}: ${agreement.termination.reason}` : '';
+  return `${agreement.id}: ${agreement.state} (revision ${agreement.revision}), ${agreement.dataProductId} from ${agreement.provider} to ${agreement.consumer}${end}`;
+}
+
+/** Agreements as a table, one line each. */
+export function agreementTable(agreements: Agreement[]): string {
+  return table(
+    ['ID', 'PRODUCT', 'PROVIDER', 'CONSUMER', 'STATE', 'REV', 'UPDATED'],
+    agreements.map((a) => [a.id, a.dataProductId, a.provider, a.consumer, a.state, a.revision, when(a.updatedAt)]),
+  );
+}
+
 async function mutate(command: Command, org: string, mutation: string, variables: Record<string, unknown>): Promise<void> {
   const dir = dataDir(command);
   const network = runningNetwork(dir);
-  const data = await gatewayQuery<Record<string, unknown>>(network, await tokenFor(dir, { org }), mutation, variables);
-  printJson(Object.values(data)[0]);
+  const data = await gatewayQuery<Record<string, Agreement>>(network, await tokenFor(dir, { org }), mutation, variables);
+  emit(command, Object.values(data)[0]!, agreementLine);
 }
 
 export function agreementCommands(root: Command): void {
@@ -111,8 +139,8 @@ export function agreementCommands(root: Command): void {
       action(async (options: { as: string; state?: string }, command: Command) => {
         if (options.state && !STATES.includes(options.state)) throw new CliError(`--state: must be one of ${STATES.join(', ')}, not "${options.state}"`);
         const dir = dataDir(command);
-        const data = await gatewayQuery<{ agreements: unknown[] }>(runningNetwork(dir), await tokenFor(dir, { org: options.as }), `query($state: AgreementState) { agreements(state: $state) { ${FIELDS} } }`, { state: options.state ?? null });
-        printJson(data.agreements);
+        const data = await gatewayQuery<{ agreements: Agreement[] }>(runningNetwork(dir), await tokenFor(dir, { org: options.as }), `query($state: AgreementState) { agreements(state: $state) { ${FIELDS} } }`, { state: options.state ?? null });
+        emit(command, data.agreements, (agreements) => (agreements.length ? agreementTable(agreements) : `no ${options.state ? `${options.state} ` : ''}agreements of ${options.as}`));
       }),
     );
 

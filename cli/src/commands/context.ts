@@ -116,14 +116,12 @@ export async function fetchOrExplain(url: string, init?: RequestInit): Promise<R
   }
 }
 
-/** Progress on stderr (so stdout stays machine-readable); a line per update when not a terminal. */
+/** Progress on stderr (so stdout stays readable, and parseable with --json); a line per update when not a terminal. */
 export function progress(label: string, done: number, total: number): void {
   const text = `${label} ${done}/${total} (${Math.floor((done / Math.max(total, 1)) * 100)}%)`;
   if (process.stderr.isTTY) process.stderr.write(`\r${text}${done >= total ? '\n' : ''}`);
   else process.stderr.write(`${text}\n`);
 }
-
-export const printJson = (value: unknown) => console.log(JSON.stringify(value, null, 2));
 
 /** Runs an action; any failure is one line on stderr and exit code 1. */
 export function action<A extends unknown[]>(run: (...args: A) => Promise<void>) {

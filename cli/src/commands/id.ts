@@ -4,7 +4,8 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { HandleProof, HandleValue } from '@gridspace/identity-resolver';
-import { action, CliError, dataDir, fetchOrExplain, gatewayQuery, printJson, progress, runningNetwork, tokenFor } from './context.js';
+import { action, CliError, dataDir, fetchOrExplain, gatewayQuery, progress, runningNetwork, tokenFor } from './context.js';
+import { cell, count, emit, table, when } from './output.js';
 
 const MAX_BATCH = 2000;
 
@@ -27,6 +28,45 @@ interface ResolverAnswer {
 async function resolverCall(url: string, init: RequestInit = {}): Promise<{ status: number; body: ResolverAnswer }> {
   const response = await fetchOrExplain(url, init);
   return { status: response.status, body: (await response.json()) as ResolverAnswer };
+}
+
+/** A Handle value's data as text: a string as is, an HS_ADMIN value as its admin handle, index and permissions. */
+function valueText(data: unknown): string {
+  if (data === null || typeof data !== 'object' || !('value' in data)) return cell(data);
+  const { format, value } = data as { format?: string; value: unknown };
+  if (format === 'admin' && value && typeof value === 'object') {
+    const admin = value as { handle?: string; index?: number; permissions?: string };
+    return `${admin.handle}:${admin.index} permissions ${admin.permissions}`;
+  }
+  return cell(value);
+}
+
+/** A record for people: its handle, then a table of its values. */
+export function recordText(body: ResolverAnswer): string {
+  const values = body.values ?? [];
+  return `${body.handle}: ${count(values.length, 'value')}\n${table(['INDEX', 'TYPE', 'TTL', 'VALUE'], values.map((v) => [v.index, v.type, v.ttl, valueText(v.data)]))}`;
+}
+
+interface Verified {
+  handle: string;
+  signature: string;
+  signer: string;
+  certifiedPrefix: string;
+  certifiedBy: string;
+  signedAt: string;
+  proof?: { batchId: string; merkleRoot: string; path: 'valid'; ledger: 'valid'; matchesRegistered: boolean; note?: string; anchoredOnLedger: { merkleRoot: string; txId: string; anchoredBy: string; anchoredAt: string } };
+}
+
+/** What `id verify` checked, a line per check. */
+export function verifiedText(result: Verified): string {
+  const lines = [`${result.handle}: signature valid, signed by ${result.signer} at ${when(result.signedAt)} (certified for ${result.certifiedPrefix} by ${result.certifiedBy})`];
+  const proof = result.proof;
+  if (proof) {
+    lines.push(`  Merkle proof valid up to root ${proof.merkleRoot} of batch ${proof.batchId}`);
+    lines.push(`  the ledger anchors that root: anchored by ${proof.anchoredOnLedger.anchoredBy} at ${when(proof.anchoredOnLedger.anchoredAt)} (tx ${proof.anchoredOnLedger.txId})`);
+    if (!proof.matchesRegistered) lines.push(`  note: ${proof.note ?? 'the record changed after registration'}`);
+  }
+  return lines.join('\n');
 }
 
 const refusal = (body: ResolverAnswer, status: number) => {
@@ -86,7 +126,7 @@ export function idCommands(root: Command): void {
           body: JSON.stringify({ handle, items: itemsOf(options.item), ...(options.template ? { template: options.template } : {}) }),
         });
         if (status !== 201) throw refusal(body, status);
-        printJson(body);
+        emit(command, body, (b) => `registered ${b.handle} in batch ${String(b.batchId)} (${count(b.values?.length ?? 0, 'value')})`);
       }),
     );
 
@@ -127,7 +167,11 @@ export function idCommands(root: Command): void {
           }
           progress('registering', start + chunk.length, identifiers.length);
         }
-        printJson({ registered, alreadyRegistered: skipped, batches });
+        emit(command, { registered, alreadyRegistered: skipped, batches }, (r) =>
+          r.registered === 0
+            ? `nothing new: all ${count(r.alreadyRegistered, 'identifier')} were already registered`
+            : `registered ${count(r.registered, 'identifier')} in ${count(r.batches.length, 'batch', 'batches')} (${r.batches.join(', ')})${r.alreadyRegistered ? `; ${r.alreadyRegistered} were already registered` : ''}`,
+        );
       }),
     );
 
@@ -146,7 +190,7 @@ export function idCommands(root: Command): void {
         if (options.auth) params.set('auth', 'true');
         const { status, body } = await resolverCall(`${network.urls.resolver}/api/handles/${handlePath(handle)}${params.size ? `?${params}` : ''}`);
         if (status !== 200) throw refusal(body, status);
-        printJson(body);
+        emit(command, body, recordText);
       }),
     );
 
@@ -171,7 +215,7 @@ export function idCommands(root: Command): void {
         } catch (error) {
           throw new CliError(`signature does not verify: ${(error as Error).message}`);
         }
-        const result: Record<string, unknown> = { handle: verified.handle, signature: 'valid', signer: verified.signer, certifiedPrefix: verified.certifiedPrefix, certifiedBy: verified.certifiedBy, signedAt: verified.signedAt.toISOString() };
+        const result: Verified = { handle: verified.handle, signature: 'valid', signer: verified.signer, certifiedPrefix: verified.certifiedPrefix, certifiedBy: verified.certifiedBy, signedAt: verified.signedAt.toISOString() };
         if (options.proof) {
           const proofAnswer = await resolverCall(`${network.urls.resolver}/api/handles/${handlePath(handle)}/proof`);
           if (proofAnswer.status !== 200) throw refusal(proofAnswer.body, proofAnswer.status);
@@ -202,7 +246,7 @@ export function idCommands(root: Command): void {
             anchoredOnLedger: check.anchor,
           };
         }
-        printJson(result);
+        emit(command, result, verifiedText);
       }),
     );
 }

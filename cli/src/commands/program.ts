@@ -3,6 +3,7 @@
 // other commands import the packages they need inside their actions.
 import { Command, type CommanderError } from 'commander';
 import { action, CliError, dataDir, tokenFor } from './context.js';
+import { emit } from './output.js';
 import { idCommands } from './id.js';
 import { agreementCommands } from './agreement.js';
 import { traceCommands } from './trace.js';
@@ -12,6 +13,8 @@ export function program(): Command {
   const root = new Command('gridspace')
     .description('Gridspace: the data-sharing and identity network of an energy ecosystem, on your machine')
     .option('-d, --data-dir <dir>', 'data folder of the network (default: $GRIDSPACE_DATA_DIR or ./.gridspace)')
+    .option('--json', 'print JSON for scripts instead of text for people')
+    .configureHelp({ showGlobalOptions: true })
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride((error: CommanderError) => {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') process.exit(0);
@@ -41,7 +44,8 @@ export function program(): Command {
     .action(
       action(async (org: string, options: { for: string; purpose?: string; role?: string[]; expiresIn: string }, command: Command) => {
         if (options.for !== 'gateway' && options.for !== 'resolver') throw new CliError(`--for: must be gateway or resolver, not "${options.for}"`);
-        console.log(await tokenFor(dataDir(command), { org, audience: options.for, purpose: options.purpose, roles: options.role, expiresIn: options.expiresIn }));
+        const token = await tokenFor(dataDir(command), { org, audience: options.for, purpose: options.purpose, roles: options.role, expiresIn: options.expiresIn });
+        emit(command, { org, for: options.for, expiresIn: options.expiresIn, token }, (t) => t.token);
       }),
     );
 
@@ -49,5 +53,6 @@ export function program(): Command {
   agreementCommands(root);
   traceCommands(root);
   indicesCommands(root);
+
   return root;
 }
