@@ -2,10 +2,10 @@
 // light modules load before a command runs: `start` and `gateway` are imported when they run, the
 // other commands import the packages they need inside their actions.
 import { Command, type CommanderError } from 'commander';
-import { action, CliError, dataDir, tokenFor } from './context.js';
+import { action, CliError, dataDir, demoPartnersOf, tokenFor } from './context.js';
 import { emit } from './output.js';
 import { idCommands } from './id.js';
-import { agreementCommands } from './agreement.js';
+import { agreementCommands, STATES } from './agreement.js';
 import { traceCommands } from './trace.js';
 import { indicesCommands } from './indices.js';
 
@@ -54,5 +54,22 @@ export function program(): Command {
   traceCommands(root);
   indicesCommands(root);
 
+  root
+    .command('completion')
+    .description('print a completion script for your shell: source <(gridspace completion bash), or zsh')
+    .argument('<shell>', 'bash or zsh')
+    .action(
+      action(async (shell: string, _options: unknown, command: Command) => {
+        const { completionScript, SHELLS } = await import('./completion.js');
+        if (!(SHELLS as readonly string[]).includes(shell)) throw new CliError(`shell: must be ${SHELLS.join(' or ')}, not "${shell}"`);
+        let orgs: string[] | undefined;
+        try {
+          orgs = demoPartnersOf(dataDir(command)).registry.orgs.map((o) => o.id);
+        } catch {
+          orgs = undefined; // no network started here yet: the demo orgs
+        }
+        process.stdout.write(completionScript(shell as (typeof SHELLS)[number], root, { orgs, states: STATES }));
+      }),
+    );
   return root;
 }
