@@ -11,6 +11,7 @@ const benchmarks = {
   'ledger-fabric': 'network/bench/ledger-fabric.mjs',
   resolver: 'identity-resolver/dist/bench/resolver.js',
   gateway: 'gateway/dist/bench/gateway.js',
+  cli: 'cli/dist/bench/cli.js',
 };
 
 const names = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(benchmarks);
