@@ -12,6 +12,7 @@ const benchmarks = {
   resolver: 'identity-resolver/dist/bench/resolver.js',
   gateway: 'gateway/dist/bench/gateway.js',
   portal: 'test/dist/bench/portal.js',
+  cli: 'cli/dist/bench/cli.js',
 };
 
 const names = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(benchmarks);

@@ -1,12 +1,11 @@
 // The demo partners of a local network: the orgs of the ledger's dev-orgs, each with an ES256
 // key pair generated into the data folder on first use (private keys never leave it and are
-// never committed), a registry file naming their public keys, and dev tokens for them.
+// never committed), and a registry file naming their public keys (dev tokens: dev-tokens.ts).
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEV_ORGS } from '@gridspace/ledger';
-import { exportJWK, generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
+import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import { PartnerRegistry, type PartnerOrg } from './registry.js';
-import { DEFAULT_AUDIENCE } from './tokens.js';
 
 /** Enterprise prefixes of the demo suppliers. */
 const DEV_PREFIXES: Record<string, string[]> = { 'tx-maker': ['88.188.1001'], 'cable-maker': ['88.188.1002'] };
@@ -58,36 +57,4 @@ export async function ensureDevPartners(dataDir: string, options: DevPartnerOpti
   const registryPath = join(dir, 'registry.json');
   writeFileSync(registryPath, JSON.stringify({ orgs: registry.orgs }, null, 2));
   return { registryPath, registry, keysDir };
-}
-
-export interface DevTokenOptions {
-  audience?: string;
-  subject?: string;
-  roles?: string[];
-  purpose?: string;
-  /** e.g. `1h` (default), `15m`. */
-  expiresIn?: string;
-  /** Extra claims. */
-  claims?: Record<string, unknown>;
-}
-
-/** A token for a demo org, signed with its dev key. */
-export async function issueDevToken(partners: DevPartners, orgId: string, options: DevTokenOptions = {}): Promise<string> {
-  const org = partners.registry.org(orgId);
-  if (!org) throw new Error(`org: ${orgId} is not in the partner registry (known: ${partners.registry.orgs.map((o) => o.id).join(', ')})`);
-  const jwk = JSON.parse(readFileSync(join(partners.keysDir, `${orgId}.private.jwk.json`), 'utf8')) as JWK;
-  const key = await importJWK(jwk, 'ES256');
-  return new SignJWT({
-    org: orgId,
-    ...(options.roles ? { roles: options.roles } : {}),
-    ...(options.purpose ? { purpose: options.purpose } : {}),
-    ...options.claims,
-  })
-    .setProtectedHeader({ alg: 'ES256', kid: jwk.kid!, typ: 'JWT' })
-    .setIssuer(org.issuer)
-    .setAudience(options.audience ?? DEFAULT_AUDIENCE)
-    .setSubject(options.subject ?? `${orgId}-dev-user`)
-    .setIssuedAt()
-    .setExpirationTime(options.expiresIn ?? '1h')
-    .sign(key);
 }

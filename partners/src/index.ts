@@ -2,4 +2,5 @@
 export * from './registry.js';
 export * from './tokens.js';
 export * from './dev-partners.js';
+export * from './dev-tokens.js';
 export * from './watch.js';

@@ -3,9 +3,10 @@
 // small skew — and becomes a principal: org, org type, jurisdiction, MSP ID, roles.
 import { createLocalJWKSet, createRemoteJWKSet, decodeJwt, errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { VerifiedTokens, type OrgType } from '@gridspace/schemas';
+import { DEFAULT_AUDIENCE } from './audiences.js';
 import type { PartnerOrg, PartnerRegistry } from './registry.js';
 
-export const DEFAULT_AUDIENCE = 'gridspace-gateway';
+export { DEFAULT_AUDIENCE };
 export const DEFAULT_CLOCK_TOLERANCE_SECONDS = 30;
 
 export interface Principal {

@@ -123,7 +123,7 @@ describe('crash during a batch registration', () => {
     }
 
     // The rerun resumes: batches already there are skipped, the rest registered.
-    const rerun = run(['id', 'register-batch', csv], env);
+    const rerun = run(['--json', 'id', 'register-batch', csv], env);
     children.push(rerun);
     let out = '';
     rerun.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));

@@ -85,7 +85,7 @@ describe('journeys J1-J5 on the network as npm start runs it', () => {
 
     // `gridspace id verify --proof`: the signature up to the root key, the Merkle path by the resolver's
     // verifyProof, and the same leaf and path by the ledger (IdentifierAnchors:Verify) against the anchor.
-    const cli = await execFileAsync(process.execPath, [gridspaceMain, '--data-dir', net.dataDir, 'id', 'verify', handle, '--proof'], { encoding: 'utf8' });
+    const cli = await execFileAsync(process.execPath, [gridspaceMain, '--data-dir', net.dataDir, '--json', 'id', 'verify', handle, '--proof'], { encoding: 'utf8' });
     const checked = JSON.parse(cli.stdout) as { signature: string; proof: { batchId: string; path: string; ledger: string; matchesRegistered: boolean; anchoredOnLedger: { merkleRoot: string; anchoredBy: string } } };
     assert.equal(checked.signature, 'valid');
     assert.deepEqual([checked.proof.batchId, checked.proof.path, checked.proof.ledger, checked.proof.matchesRegistered], [batch.batchId, 'valid', 'valid', true]);

@@ -2,11 +2,11 @@
 // gateway's ledger subgraph, as the org of --as (the chaincode decides who may take each step).
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { standardCrossBorderTerms } from '@gridspace/schemas';
-import { action, CliError, dataDir, devPartnersOf, gatewayQuery, printJson, runningNetwork, tokenFor } from './context.js';
+import { action, CliError, dataDir, demoOrg, demoPartnersOf, gatewayQuery, runningNetwork, tokenFor } from './context.js';
+import { emit, table, when } from './output.js';
 
 const FIELDS = 'id dataProductId offerId provider consumer state revision policy crossBorder createdAt updatedAt finalizedAt termination { by kind reason at }';
-const STATES = ['REQUESTED', 'OFFERED', 'ACCEPTED', 'AGREED', 'VERIFIED', 'FINALIZED', 'TERMINATED'];
+export const STATES = ['REQUESTED', 'OFFERED', 'ACCEPTED', 'AGREED', 'VERIFIED', 'FINALIZED', 'TERMINATED'];
 const LEVEL = /^(customer|district|city|province|gba):(customer|division|section|all):(day|month|quarter|year)$/;
 
 interface TermsOptions {
@@ -32,10 +32,10 @@ function readJsonFile(file: string, option: string): unknown {
 }
 
 /** The proposal from the flags (or from --policy-file / --cross-border-file). */
-function proposalOf(dir: string, provider: string, consumer: string, options: TermsOptions) {
-  const registry = devPartnersOf(dir).registry;
-  const providerOrg = registry.org(provider);
-  const consumerOrg = registry.org(consumer);
+async function proposalOf(dir: string, provider: string, consumer: string, options: TermsOptions) {
+  const partners = demoPartnersOf(dir);
+  const providerOrg = demoOrg(partners, provider);
+  const consumerOrg = demoOrg(partners, consumer);
   if (!consumerOrg) throw new CliError(`consumer: "${consumer}" is not in the partner registry`);
   if (!providerOrg) throw new CliError(`provider: "${provider}" is not in the partner registry`);
   let policy: unknown;
@@ -64,6 +64,7 @@ function proposalOf(dir: string, provider: string, consumer: string, options: Te
   let crossBorder: unknown;
   if (options.crossBorderFile) crossBorder = readJsonFile(options.crossBorderFile, '--cross-border-file');
   else {
+    const { standardCrossBorderTerms } = await import('@gridspace/schemas');
     const terms = standardCrossBorderTerms({ providerJurisdiction: providerOrg.jurisdiction, consumerJurisdiction: consumerOrg.jurisdiction, filingReference: options.filingReference });
     if (terms.transferMechanism !== 'exempt' && !options.filingReference) throw new CliError(`--filing-reference: a transfer to ${terms.consumerJurisdiction} under ${terms.transferMechanism} needs the filing reference of the standard contract`);
     crossBorder = terms;
@@ -92,11 +93,38 @@ function termsOptions(command: Command): Command {
     .option('--cross-border-file <file>', 'the cross-border terms as JSON');
 }
 
+/** The fields of FIELDS a person reads. */
+interface Agreement {
+  id: string;
+  dataProductId: string;
+  provider: string;
+  consumer: string;
+  state: string;
+  revision: number;
+  updatedAt: string;
+  /** `by` is the party (provider or consumer), `kind` revoked, renounced, ... */
+  termination?: { by: string; kind: string; reason: string; at: string } | null;
+}
+
+/** A state change as one line: `agr-1: OFFERED (revision 2), electricity-economic-indices from gd-grid to gd-stats`. */
+export function agreementLine(agreement: Agreement): string {
+  const end = agreement.termination ? `; ${agreement.termination.kind} by the ${agreement.termination.by}: ${agreement.termination.reason}` : '';
+  return `${agreement.id}: ${agreement.state} (revision ${agreement.revision}), ${agreement.dataProductId} from ${agreement.provider} to ${agreement.consumer}${end}`;
+}
+
+/** Agreements as a table, one line each. */
+export function agreementTable(agreements: Agreement[]): string {
+  return table(
+    ['ID', 'PRODUCT', 'PROVIDER', 'CONSUMER', 'STATE', 'REV', 'UPDATED'],
+    agreements.map((a) => [a.id, a.dataProductId, a.provider, a.consumer, a.state, a.revision, when(a.updatedAt)]),
+  );
+}
+
 async function mutate(command: Command, org: string, mutation: string, variables: Record<string, unknown>): Promise<void> {
   const dir = dataDir(command);
   const network = runningNetwork(dir);
-  const data = await gatewayQuery<Record<string, unknown>>(network, await tokenFor(dir, { org }), mutation, variables);
-  printJson(Object.values(data)[0]);
+  const data = await gatewayQuery<Record<string, Agreement>>(network, await tokenFor(dir, { org }), mutation, variables);
+  emit(command, Object.values(data)[0]!, agreementLine);
 }
 
 export function agreementCommands(root: Command): void {
@@ -111,8 +139,8 @@ export function agreementCommands(root: Command): void {
       action(async (options: { as: string; state?: string }, command: Command) => {
         if (options.state && !STATES.includes(options.state)) throw new CliError(`--state: must be one of ${STATES.join(', ')}, not "${options.state}"`);
         const dir = dataDir(command);
-        const data = await gatewayQuery<{ agreements: unknown[] }>(runningNetwork(dir), await tokenFor(dir, { org: options.as }), `query($state: AgreementState) { agreements(state: $state) { ${FIELDS} } }`, { state: options.state ?? null });
-        printJson(data.agreements);
+        const data = await gatewayQuery<{ agreements: Agreement[] }>(runningNetwork(dir), await tokenFor(dir, { org: options.as }), `query($state: AgreementState) { agreements(state: $state) { ${FIELDS} } }`, { state: options.state ?? null });
+        emit(command, data.agreements, (agreements) => (agreements.length ? agreementTable(agreements) : `no ${options.state ? `${options.state} ` : ''}agreements of ${options.as}`));
       }),
     );
 
@@ -121,7 +149,7 @@ export function agreementCommands(root: Command): void {
     .option('--provider <org>', 'provider org', 'gd-grid')
     .action(
       action(async (options: TermsOptions & { as: string; provider: string }, command: Command) => {
-        const proposal = proposalOf(dataDir(command), options.provider, options.as, { ...options, consumer: undefined });
+        const proposal = await proposalOf(dataDir(command), options.provider, options.as, { ...options, consumer: undefined });
         await mutate(command, options.as, `mutation($p: AgreementProposalInput!) { requestAgreement(proposal: $p) { ${FIELDS} } }`, { p: proposal });
       }),
     );
@@ -131,7 +159,7 @@ export function agreementCommands(root: Command): void {
     .option('--as <org>', 'provider org', 'gd-grid')
     .action(
       action(async (options: TermsOptions & { as: string; consumer: string }, command: Command) => {
-        const proposal = proposalOf(dataDir(command), options.as, options.consumer, options);
+        const proposal = await proposalOf(dataDir(command), options.as, options.consumer, options);
         await mutate(command, options.as, `mutation($p: AgreementProposalInput!) { offerAgreement(proposal: $p) { ${FIELDS} } }`, { p: proposal });
       }),
     );

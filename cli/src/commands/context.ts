@@ -1,10 +1,11 @@
 // What every command needs: the data folder, the running network's URLs, tokens of the demo orgs,
 // and one-line errors.
-import { existsSync } from 'node:fs';
+// Only light modules are imported here (every command, `--help` too, loads this one): the packages
+// a command needs are imported inside its action.
+import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { join, resolve } from 'node:path';
-import { PartnerRegistry, issueDevToken, type DevPartners } from '@gridspace/partners';
-import { RESOLVER_AUDIENCE } from '@gridspace/identity-resolver';
+import type { PartnerOrg } from '@gridspace/partners';
 import { readNetworkFile, type NetworkFile } from '../network/state.js';
 
 /** A failure the user can act on: printed as one line, exit code 1. */
@@ -23,16 +24,37 @@ export function runningNetwork(dataDir: string): NetworkFile {
   return file;
 }
 
-/** The demo partners of a data folder, read only (the running network owns the registry file). */
-export function devPartnersOf(dataDir: string): DevPartners {
-  const registryPath = join(dataDir, 'partners', 'registry.json');
-  if (!existsSync(registryPath)) throw new CliError(`no partner registry in ${dataDir}/partners (run \`npm start\` once to create the demo partners)`);
-  return { registryPath, registry: PartnerRegistry.load(registryPath), keysDir: join(dataDir, 'partners', 'keys') };
+/** The demo partners of a data folder: its registry file, its orgs and the folder of their dev keys. */
+export interface DemoPartners {
+  registryPath: string;
+  registry: { orgs: PartnerOrg[] };
+  keysDir: string;
 }
 
+/**
+ * The demo partners of a data folder, read only (the running network owns the registry file, and
+ * validated it when it wrote it): read as plain JSON, so a command does not load the registry's
+ * validation to find an org.
+ */
+export function demoPartnersOf(dataDir: string): DemoPartners {
+  const registryPath = join(dataDir, 'partners', 'registry.json');
+  if (!existsSync(registryPath)) throw new CliError(`no partner registry in ${dataDir}/partners (run \`npm start\` once to create the demo partners)`);
+  let registry: { orgs: PartnerOrg[] };
+  try {
+    registry = JSON.parse(readFileSync(registryPath, 'utf8')) as { orgs: PartnerOrg[] };
+  } catch (error) {
+    throw new CliError(`${registryPath}: must be valid JSON (${(error as Error).message})`);
+  }
+  if (!Array.isArray(registry?.orgs)) throw new CliError(`${registryPath}: must have an orgs list`);
+  return { registryPath, registry, keysDir: join(dataDir, 'partners', 'keys') };
+}
+
+/** An org of the demo partners, or undefined. */
+export const demoOrg = (partners: DemoPartners, org: string) => partners.registry.orgs.find((o) => o.id === org);
+
 /** Only orgs of the registry with a dev key in the data folder get dev tokens. */
-function requireDevKey(partners: DevPartners, org: string): void {
-  if (!partners.registry.org(org)) throw new CliError(`--as: org "${org}" is not in the partner registry (known: ${partners.registry.orgs.map((o) => o.id).join(', ')})`);
+function requireDevKey(partners: DemoPartners, org: string): void {
+  if (!demoOrg(partners, org)) throw new CliError(`--as: org "${org}" is not in the partner registry (known: ${partners.registry.orgs.map((o) => o.id).join(', ')})`);
   if (!existsSync(join(partners.keysDir, `${org}.private.jwk.json`))) throw new CliError(`no dev key for ${org} in ${partners.keysDir}: only demo orgs get dev tokens`);
 }
 
@@ -50,8 +72,9 @@ export interface TokenRequest {
 
 /** A dev token of a demo org, signed with its key from the data folder. */
 export async function tokenFor(dataDir: string, request: TokenRequest): Promise<string> {
-  const partners = devPartnersOf(dataDir);
+  const partners = demoPartnersOf(dataDir);
   requireDevKey(partners, request.org);
+  const [{ issueDevToken }, { RESOLVER_AUDIENCE }] = await Promise.all([import('@gridspace/partners/dev-tokens'), import('@gridspace/identity-resolver/config')]);
   const audience = request.audience === 'resolver' ? (process.env.GRIDSPACE_RESOLVER_AUDIENCE ?? RESOLVER_AUDIENCE) : undefined;
   return issueDevToken(partners, request.org, { audience, purpose: request.purpose, roles: request.roles, expiresIn: request.expiresIn });
 }
@@ -93,14 +116,12 @@ export async function fetchOrExplain(url: string, init?: RequestInit): Promise<R
   }
 }
 
-/** Progress on stderr (so stdout stays machine-readable); a line per update when not a terminal. */
+/** Progress on stderr (so stdout stays readable, and parseable with --json); a line per update when not a terminal. */
 export function progress(label: string, done: number, total: number): void {
   const text = `${label} ${done}/${total} (${Math.floor((done / Math.max(total, 1)) * 100)}%)`;
   if (process.stderr.isTTY) process.stderr.write(`\r${text}${done >= total ? '\n' : ''}`);
   else process.stderr.write(`${text}\n`);
 }
-
-export const printJson = (value: unknown) => console.log(JSON.stringify(value, null, 2));
 
 /** Runs an action; any failure is one line on stderr and exit code 1. */
 export function action<A extends unknown[]>(run: (...args: A) => Promise<void>) {

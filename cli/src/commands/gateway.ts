@@ -4,14 +4,14 @@
 import { join } from 'node:path';
 import { gatewayConfigFromEnv, startGateway } from '@gridspace/gateway';
 import { openLedgerFromEnv } from '@gridspace/ledger';
-import { devPartnersOf } from './context.js';
+import { demoPartnersOf } from './context.js';
 
 export async function gatewayCommand(options: { dataDir: string; supergraph?: string }): Promise<void> {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     ...(options.supergraph ? { GRIDSPACE_SUPERGRAPH: options.supergraph } : {}),
     // Partners: the registry named, else the demo partners of the data folder.
-    GRIDSPACE_PARTNER_REGISTRY: process.env.GRIDSPACE_PARTNER_REGISTRY || devPartnersOf(options.dataDir).registryPath,
+    GRIDSPACE_PARTNER_REGISTRY: process.env.GRIDSPACE_PARTNER_REGISTRY || demoPartnersOf(options.dataDir).registryPath,
     GRIDSPACE_GATEWAY_GRANT_KEY: process.env.GRIDSPACE_GATEWAY_GRANT_KEY || join(options.dataDir, 'gateway', 'grant-key.json'),
     GRIDSPACE_GATEWAY_RECEIPT_JOURNAL: process.env.GRIDSPACE_GATEWAY_RECEIPT_JOURNAL || join(options.dataDir, 'gateway', 'receipts.journal'),
   };

@@ -3,9 +3,9 @@
 // proofs checked against the anchor on the ledger.
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { parse as parseCsv } from 'csv-parse/sync';
-import { verify as verifyAnswer, verifyProof, type HandleProof, type HandleValue } from '@gridspace/identity-resolver';
-import { action, CliError, dataDir, fetchOrExplain, gatewayQuery, printJson, progress, runningNetwork, tokenFor } from './context.js';
+import type { HandleProof, HandleValue } from '@gridspace/identity-resolver';
+import { action, CliError, dataDir, fetchOrExplain, gatewayQuery, progress, runningNetwork, tokenFor } from './context.js';
+import { cell, count, emit, table, when } from './output.js';
 
 const MAX_BATCH = 2000;
 
@@ -30,6 +30,45 @@ async function resolverCall(url: string, init: RequestInit = {}): Promise<{ stat
   return { status: response.status, body: (await response.json()) as ResolverAnswer };
 }
 
+/** A Handle value's data as text: a string as is, an HS_ADMIN value as its admin handle, index and permissions. */
+function valueText(data: unknown): string {
+  if (data === null || typeof data !== 'object' || !('value' in data)) return cell(data);
+  const { format, value } = data as { format?: string; value: unknown };
+  if (format === 'admin' && value && typeof value === 'object') {
+    const admin = value as { handle?: string; index?: number; permissions?: string };
+    return `${admin.handle}:${admin.index} permissions ${admin.permissions}`;
+  }
+  return cell(value);
+}
+
+/** A record for people: its handle, then a table of its values. */
+export function recordText(body: ResolverAnswer): string {
+  const values = body.values ?? [];
+  return `${body.handle}: ${count(values.length, 'value')}\n${table(['INDEX', 'TYPE', 'TTL', 'VALUE'], values.map((v) => [v.index, v.type, v.ttl, valueText(v.data)]))}`;
+}
+
+interface Verified {
+  handle: string;
+  signature: string;
+  signer: string;
+  certifiedPrefix: string;
+  certifiedBy: string;
+  signedAt: string;
+  proof?: { batchId: string; merkleRoot: string; path: 'valid'; ledger: 'valid'; matchesRegistered: boolean; note?: string; anchoredOnLedger: { merkleRoot: string; txId: string; anchoredBy: string; anchoredAt: string } };
+}
+
+/** What `id verify` checked, a line per check. */
+export function verifiedText(result: Verified): string {
+  const lines = [`${result.handle}: signature valid, signed by ${result.signer} at ${when(result.signedAt)} (certified for ${result.certifiedPrefix} by ${result.certifiedBy})`];
+  const proof = result.proof;
+  if (proof) {
+    lines.push(`  Merkle proof valid up to root ${proof.merkleRoot} of batch ${proof.batchId}`);
+    lines.push(`  the ledger anchors that root: anchored by ${proof.anchoredOnLedger.anchoredBy} at ${when(proof.anchoredOnLedger.anchoredAt)} (tx ${proof.anchoredOnLedger.txId})`);
+    if (!proof.matchesRegistered) lines.push(`  note: ${proof.note ?? 'the record changed after registration'}`);
+  }
+  return lines.join('\n');
+}
+
 const refusal = (body: ResolverAnswer, status: number) => {
   const first = body.errors?.[0];
   const detail = first ? ` — first: item ${first.item}${first.handle ? ` ${first.handle}` : ''}: ${first.reason}` : '';
@@ -48,7 +87,8 @@ function itemsOf(pairs: string[] = []): Record<string, string> {
 }
 
 /** Reads a CSV of identifiers: a `handle` column (or `suffix` with --prefix) and one column per template item. */
-export function readIdentifierCsv(file: string, prefix?: string): Array<{ handle: string; items: Record<string, string> }> {
+export async function readIdentifierCsv(file: string, prefix?: string): Promise<Array<{ handle: string; items: Record<string, string> }>> {
+  const { parse: parseCsv } = await import('csv-parse/sync');
   let rows: Array<Record<string, string>>;
   try {
     rows = parseCsv(readFileSync(file), { columns: true, skip_empty_lines: true, trim: true }) as Array<Record<string, string>>;
@@ -86,7 +126,7 @@ export function idCommands(root: Command): void {
           body: JSON.stringify({ handle, items: itemsOf(options.item), ...(options.template ? { template: options.template } : {}) }),
         });
         if (status !== 201) throw refusal(body, status);
-        printJson(body);
+        emit(command, body, (b) => `registered ${b.handle} in batch ${String(b.batchId)} (${count(b.values?.length ?? 0, 'value')})`);
       }),
     );
 
@@ -103,7 +143,7 @@ export function idCommands(root: Command): void {
         if (!Number.isInteger(size) || size < 1 || size > MAX_BATCH) throw new CliError(`--batch-size: must be an integer from 1 to ${MAX_BATCH}, not "${options.batchSize}"`);
         const dir = dataDir(command);
         const network = runningNetwork(dir);
-        const identifiers = readIdentifierCsv(file, options.prefix);
+        const identifiers = await readIdentifierCsv(file, options.prefix);
         const token = await tokenFor(dir, { org: options.as, audience: 'resolver', expiresIn: '8h' });
         let registered = 0;
         let skipped = 0;
@@ -127,7 +167,11 @@ export function idCommands(root: Command): void {
           }
           progress('registering', start + chunk.length, identifiers.length);
         }
-        printJson({ registered, alreadyRegistered: skipped, batches });
+        emit(command, { registered, alreadyRegistered: skipped, batches }, (r) =>
+          r.registered === 0
+            ? `nothing new: all ${count(r.alreadyRegistered, 'identifier')} were already registered`
+            : `registered ${count(r.registered, 'identifier')} in ${count(r.batches.length, 'batch', 'batches')} (${r.batches.join(', ')})${r.alreadyRegistered ? `; ${r.alreadyRegistered} were already registered` : ''}`,
+        );
       }),
     );
 
@@ -146,7 +190,7 @@ export function idCommands(root: Command): void {
         if (options.auth) params.set('auth', 'true');
         const { status, body } = await resolverCall(`${network.urls.resolver}/api/handles/${handlePath(handle)}${params.size ? `?${params}` : ''}`);
         if (status !== 200) throw refusal(body, status);
-        printJson(body);
+        emit(command, body, recordText);
       }),
     );
 
@@ -164,13 +208,14 @@ export function idCommands(root: Command): void {
         if (!rootKey) throw new CliError('the top-level node publishes no root key');
         const { status, body } = await resolverCall(`${network.urls.resolver}/api/handles/${handlePath(handle)}?signed=true`);
         if (status !== 200) throw refusal(body, status);
+        const { verify: verifyAnswer, verifyProof } = await import('@gridspace/identity-resolver');
         let verified;
         try {
           verified = await verifyAnswer({ handle: body.handle!, values: body.values! }, { rootKey });
         } catch (error) {
           throw new CliError(`signature does not verify: ${(error as Error).message}`);
         }
-        const result: Record<string, unknown> = { handle: verified.handle, signature: 'valid', signer: verified.signer, certifiedPrefix: verified.certifiedPrefix, certifiedBy: verified.certifiedBy, signedAt: verified.signedAt.toISOString() };
+        const result: Verified = { handle: verified.handle, signature: 'valid', signer: verified.signer, certifiedPrefix: verified.certifiedPrefix, certifiedBy: verified.certifiedBy, signedAt: verified.signedAt.toISOString() };
         if (options.proof) {
           const proofAnswer = await resolverCall(`${network.urls.resolver}/api/handles/${handlePath(handle)}/proof`);
           if (proofAnswer.status !== 200) throw refusal(proofAnswer.body, proofAnswer.status);
@@ -201,7 +246,7 @@ export function idCommands(root: Command): void {
             anchoredOnLedger: check.anchor,
           };
         }
-        printJson(result);
+        emit(command, result, verifiedText);
       }),
     );
 }

@@ -4,9 +4,9 @@
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { stringify } from 'csv-stringify/sync';
-import { computeIndices, importCustomers, importReadings, ImportRejectedError, loadMeterData, openStore, type IndexQuery } from '@gridspace/data-products';
-import { action, CliError, dataDir, gatewayQuery, printJson, progress, runningNetwork, tokenFor } from './context.js';
+import type { ImportReport, IndexCell, IndexQuery } from '@gridspace/data-products';
+import { action, CliError, dataDir, gatewayQuery, progress, runningNetwork, tokenFor } from './context.js';
+import { count, emit, table, wantsJson } from './output.js';
 
 const CELL_FIELDS = ['periodKind', 'period', 'regionLevel', 'regionCode', 'regionName', 'industryLevel', 'industryCode', 'industryName', 'suppressed', 'suppressionReason', 'consumptionKwh', 'yoyPct', 'momPct', 'baseIndex', 'resumptionOfWorkIndex', 'productionRecoveryRate', 'diffusionIndex'] as const;
 
@@ -49,6 +49,33 @@ function queryOptions(command: Command): Command {
     .option('--to <period>', 'last period');
 }
 
+/** An import for people: a line per file, then its first bad rows. */
+export function importText(reports: ImportReport[]): string {
+  return reports
+    .flatMap((r) => [
+      `${r.kind}: ${r.file}: ${r.status === 'unchanged' ? 'unchanged (imported before)' : 'imported'}, ${count(r.rows, 'row')} (${r.accepted} accepted, ${r.rejected} rejected)`,
+      ...r.errors.slice(0, 10).map((e) => `  line ${e.line}, ${e.field}: ${e.reason}`),
+      ...(r.errors.length > 10 ? [`  ... and ${r.errors.length - 10} more`] : []),
+    ])
+    .join('\n');
+}
+
+const figure = (value: number | null | undefined) => (value === null || value === undefined ? '-' : String(Math.round(value * 10) / 10));
+
+/** Index cells as a table; a suppressed cell shows why instead of its figures. */
+export function cellTable(cells: IndexCell[]): string {
+  return table(
+    ['PERIOD', 'REGION', 'INDUSTRY', 'KWH', 'YOY%', 'MOM%', 'BASE', 'RESUMPTION', 'RECOVERY', 'DIFFUSION', 'NOTE'],
+    cells.map((c) => [
+      c.period,
+      `${c.regionLevel} ${c.regionCode}`,
+      `${c.industryLevel} ${c.industryCode}`,
+      ...[c.consumptionKwh, c.yoyPct, c.momPct, c.baseIndex, c.resumptionOfWorkIndex, c.productionRecoveryRate, c.diffusionIndex].map(figure),
+      c.suppressed ? `suppressed: ${c.suppressionReason ?? 'disclosure control'}` : '',
+    ]),
+  );
+}
+
 const databaseOf = (dir: string) => `sqlite:${join(dir, 'data-products.db')}`;
 
 export function indicesCommands(root: Command): void {
@@ -64,9 +91,10 @@ export function indicesCommands(root: Command): void {
       action(async (customers: string, readings: string, options: { maxErrorShare: string }, command: Command) => {
         const share = Number(options.maxErrorShare);
         if (!(share >= 0 && share <= 1)) throw new CliError(`--max-error-share: must be a number from 0 to 1, not "${options.maxErrorShare}"`);
+        const { importCustomers, importReadings, ImportRejectedError, openStore } = await import('@gridspace/data-products');
         const store = await openStore(databaseOf(dataDir(command)));
         try {
-          const reports = [];
+          const reports: ImportReport[] = [];
           for (const [index, [kind, file]] of ([['customers', customers], ['readings', readings]] as const).entries()) {
             progress(`importing ${kind}`, index, 2);
             const run = kind === 'customers' ? importCustomers : importReadings;
@@ -78,7 +106,7 @@ export function indicesCommands(root: Command): void {
             }
           }
           progress('importing', 2, 2);
-          printJson(reports.map((r) => ({ kind: r.kind, file: r.file, status: r.status, rows: r.rows, errors: (r as { errors?: unknown[] }).errors?.slice(0, 10) })));
+          emit(command, reports.map((r) => ({ kind: r.kind, file: r.file, status: r.status, rows: r.rows, errors: r.errors.slice(0, 10) })), () => importText(reports));
         } finally {
           await store.close();
         }
@@ -90,13 +118,15 @@ export function indicesCommands(root: Command): void {
     .action(
       action(async (options: QueryOptions & { limit: string }, command: Command) => {
         const query = queryOf(options);
+        const { computeIndices, loadMeterData, openStore } = await import('@gridspace/data-products');
         const store = await openStore(databaseOf(dataDir(command)));
         try {
           const started = Date.now();
           process.stderr.write('computing the cube, indices and disclosure control ...\n');
           const cells = [...computeIndices(await loadMeterData(store)).query(query)];
           const suppressed = cells.filter((c) => c.suppressed).length;
-          printJson({ cells: cells.length, suppressed, published: cells.length - suppressed, seconds: (Date.now() - started) / 1000, first: cells.slice(0, Number(options.limit)) });
+          const result = { cells: cells.length, suppressed, published: cells.length - suppressed, seconds: (Date.now() - started) / 1000, first: cells.slice(0, Number(options.limit)) };
+          emit(command, result, (r) => `${count(r.cells, 'cell')} (${r.published} published, ${r.suppressed} suppressed) in ${r.seconds.toFixed(2)} s${r.first.length ? `; the first ${r.first.length}:\n${cellTable(r.first)}` : ''}`);
         } finally {
           await store.close();
         }
@@ -136,10 +166,15 @@ export function indicesCommands(root: Command): void {
           after = data.electricityIndices.nextCursor;
           progress('exporting cells', rows.length, total);
         } while (after);
+        const suppressed = rows.filter((r) => r.suppressed).length;
+        // Without --out, --json prints the cells as JSON instead of CSV; with --out, what was written.
+        if (!options.out && wantsJson(command)) return emit(command, rows, () => '');
+        const { stringify } = await import('csv-stringify/sync');
         const csv = stringify(rows, { header: true, columns: [...CELL_FIELDS], cast: { boolean: (b) => String(b) } });
         if (options.out) {
           writeFileSync(options.out, csv);
-          process.stderr.write(`wrote ${rows.length} cells (${rows.filter((r) => r.suppressed).length} suppressed) to ${options.out}\n`);
+          process.stderr.write(`wrote ${rows.length} cells (${suppressed} suppressed) to ${options.out}\n`);
+          if (wantsJson(command)) emit(command, { file: resolve(options.out), cells: rows.length, suppressed }, () => '');
         } else process.stdout.write(csv);
       }),
     );

@@ -2,7 +2,33 @@
 // org of --as (custody rules of the traceability contract apply) and shown in event-time order.
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { action, CliError, dataDir, gatewayQuery, printJson, runningNetwork, tokenFor } from './context.js';
+import { action, CliError, dataDir, gatewayQuery, runningNetwork, tokenFor } from './context.js';
+import { count, emit, table, when } from './output.js';
+
+interface Recorded {
+  eventId: string;
+  txId: string;
+  blockNumber: number;
+}
+
+interface Trace {
+  events: Array<{ eventId: string; type: string; eventTime: string; bizStep?: string | null; disposition?: string | null; recordedBy: string; txId: string }>;
+  state: { owner?: string | null; custodian?: string | null; disposition?: string | null; bizLocation?: string | null; recalled?: boolean | null } | null;
+}
+
+/** The trace for people: where the object is, then its events in event-time order. */
+export function traceText(handle: string, trace: Trace | null): string {
+  if (!trace || (!trace.events.length && !trace.state)) return `no trace events of ${handle}`;
+  const state = trace.state;
+  const where = state
+    ? [`owner ${state.owner ?? '-'}`, `custodian ${state.custodian ?? '-'}`, state.disposition ? `disposition ${state.disposition}` : '', state.bizLocation ? `at ${state.bizLocation}` : '', state.recalled ? 'RECALLED' : ''].filter(Boolean).join(', ')
+    : 'no custody state';
+  const events = table(
+    ['TIME', 'TYPE', 'STEP', 'DISPOSITION', 'BY', 'TX'],
+    trace.events.map((e) => [when(e.eventTime), e.type, e.bizStep, e.disposition, e.recordedBy, e.txId.slice(0, 12)]),
+  );
+  return `${handle}: ${where}\n${count(trace.events.length, 'event')}:\n${events}`;
+}
 
 interface RecordOptions {
   as: string;
@@ -60,8 +86,9 @@ export function traceCommands(root: Command): void {
           event = objectEvent(handle, options);
         }
         const dir = dataDir(command);
-        const data = await gatewayQuery<{ recordTraceEvent: unknown }>(runningNetwork(dir), await tokenFor(dir, { org: options.as }), 'mutation($e: JSON!) { recordTraceEvent(event: $e) { eventId txId blockNumber } }', { e: event });
-        printJson(data.recordTraceEvent);
+        const data = await gatewayQuery<{ recordTraceEvent: Recorded }>(runningNetwork(dir), await tokenFor(dir, { org: options.as }), 'mutation($e: JSON!) { recordTraceEvent(event: $e) { eventId txId blockNumber } }', { e: event });
+        const type = (event as { type?: unknown } | null)?.type;
+        emit(command, data.recordTraceEvent, (r) => `recorded ${typeof type === 'string' ? type : 'event'} ${r.eventId} (block ${r.blockNumber}, tx ${r.txId})`);
       }),
     );
 
@@ -73,13 +100,13 @@ export function traceCommands(root: Command): void {
     .action(
       action(async (handle: string, options: { as: string }, command: Command) => {
         const dir = dataDir(command);
-        const data = await gatewayQuery<{ trace: unknown }>(
+        const data = await gatewayQuery<{ trace: Trace | null }>(
           runningNetwork(dir),
           await tokenFor(dir, { org: options.as }),
           'query($h: String!) { trace(handle: $h) { events { eventId type eventTime bizStep disposition recordedBy txId } state { owner custodian disposition bizLocation recalled } } }',
           { h: handle },
         );
-        printJson(data.trace);
+        emit(command, data.trace, (trace) => traceText(handle, trace));
       }),
     );
 }
