@@ -112,7 +112,8 @@ function releaseTarballs(dir) {
 
 /** A tarball path as given, or the one tarball of a folder (this platform's and Fabric version's first). */
 function findTarball(path, setting) {
-  const full = resolve(path);
+  // Relative to where the user ran `npm run` (npm itself runs the script in the package's folder).
+  const full = resolve(process.env.INIT_CWD || process.cwd(), path);
   if (!existsSync(full)) throw new Error(`${setting}: ${full} does not exist (a Fabric release tarball or a folder holding one)`);
   if (statSync(full).isFile()) return full;
   const tarballs = releaseTarballs(full);
