@@ -14,11 +14,35 @@ export const FABRIC_PSEUDO_VERSION = 'v1.4.0-rc1.0.20260618074816-86c1172bec37';
 /** Fabric v3.1.5's go.mod says `go 1.26.4`; this toolchain (or newer, already installed) builds it. */
 export const GO_TOOLCHAIN = 'go1.26.8+auto';
 
-const cacheDir = join(NETWORK_DIR, '.cache', `fabric-${FABRIC_COMMIT}`);
-/** Fabric's binaries (peer, orderer, configtxgen, cryptogen, osnadmin). */
-export const BIN_DIR = process.env.GRIDSPACE_FABRIC_BIN ?? join(cacheDir, 'bin');
+/** Git-ignored (network/.cache/): what fabric:install unpacks or builds, reused by later runs. */
+export const CACHE_DIR = join(NETWORK_DIR, '.cache');
+/** Where `go install` puts the binaries (the other way of installing). */
+export const GO_BUILD_DIR = join(CACHE_DIR, `fabric-${FABRIC_COMMIT}`);
+export const GO_BIN_DIR = join(GO_BUILD_DIR, 'bin');
+export const GO_CCAAS_BUILDER_DIR = join(GO_BUILD_DIR, 'ccaas_builder');
+/** Written by fabric:install: which install (an unpacked release or the Go build) the other commands use. */
+export const INSTALLED_FILE = join(CACHE_DIR, 'installed.json');
+
+function installed() {
+  try {
+    const { bin, ccaasBuilder } = JSON.parse(readFileSync(INSTALLED_FILE, 'utf8'));
+    return { bin: resolve(CACHE_DIR, bin), ccaasBuilder: resolve(CACHE_DIR, ccaasBuilder) };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Fabric's binaries (peer, orderer, configtxgen, cryptogen, osnadmin, ...): GRIDSPACE_FABRIC_BIN, else
+ * what fabric:install last installed, else the Go build's folder. A function: install changes it.
+ */
+export function binDir() {
+  return process.env.GRIDSPACE_FABRIC_BIN || installed()?.bin || GO_BIN_DIR;
+}
 /** The chaincode-as-a-service external builder: a folder holding bin/detect, bin/build, bin/release. */
-export const CCAAS_BUILDER_DIR = process.env.GRIDSPACE_FABRIC_CCAAS_BUILDER ?? join(cacheDir, 'ccaas_builder');
+export function ccaasBuilderDir() {
+  return process.env.GRIDSPACE_FABRIC_CCAAS_BUILDER || installed()?.ccaasBuilder || GO_CCAAS_BUILDER_DIR;
+}
 export const FABRIC_BINARIES = ['peer', 'orderer', 'configtxgen', 'cryptogen', 'osnadmin'];
 export const CCAAS_BINARIES = ['detect', 'build', 'release'];
 

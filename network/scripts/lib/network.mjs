@@ -6,12 +6,12 @@ import { join } from 'node:path';
 import { binariesPresent } from './install.mjs';
 import { issueChaincodeServerTls, issueClientIdentities } from './crypto.mjs';
 import {
-  BIN_DIR, CCAAS_BUILDER_DIR, CHAINCODE, CHAINCODE_DIR, CHANNEL, CONFIG_DIR, CONNECTION_FILE, CRYPTO_DIR, DATA_DIR, LOG_DIR, NETWORK_DIR,
-  ORDERER, PID_DIR, REPO_DIR, RUN_DIR, loadOrgs, ports,
+  CHAINCODE, CHAINCODE_DIR, CHANNEL, CONFIG_DIR, CONNECTION_FILE, CRYPTO_DIR, DATA_DIR, LOG_DIR, NETWORK_DIR,
+  ORDERER, PID_DIR, REPO_DIR, RUN_DIR, binDir, ccaasBuilderDir, loadOrgs, ports,
 } from './layout.mjs';
 import { healthy, run, runningPid, startProcess, stopProcess, waitFor } from './processes.mjs';
 
-const bin = (name) => join(BIN_DIR, name);
+const bin = (name) => join(binDir(), name);
 const log = (message) => console.log(`fabric: ${message}`);
 const CHAINCODE_LABEL = `${CHAINCODE}_1`;
 /** Per-call loggers (each gRPC call, proposal, gateway request) at warning: info on every call costs throughput. */
@@ -284,13 +284,13 @@ function writeConnectionFile(orgs) {
 }
 
 export async function up() {
-  if (!binariesPresent()) throw new Error(`Fabric binaries are missing in ${BIN_DIR} / ${CCAAS_BUILDER_DIR}: run npm run fabric:install first`);
+  if (!binariesPresent()) throw new Error(`Fabric binaries are missing in ${binDir()} / ${ccaasBuilderDir()}: run npm run fabric:install first`);
   const started = Date.now();
   const orgs = await loadOrgs();
   mkdirSync(RUN_DIR, { recursive: true });
   await generateCrypto(orgs);
   const block = await generateGenesisBlock(orgs);
-  render('core.yaml', { CCAAS_BUILDER: CCAAS_BUILDER_DIR });
+  render('core.yaml', { CCAAS_BUILDER: ccaasBuilderDir() });
   render('orderer.yaml', {});
   await startNode('orderer0', orgs);
   await Promise.all(orgs.map((org) => startNode(org.peerName, orgs)));
