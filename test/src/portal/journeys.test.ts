@@ -82,7 +82,7 @@ describe('the portal, clicked through in Chromium', () => {
     const suppressed = bureau.getByTestId('suppressed-cell');
     assert.ok((await suppressed.count()) > 0, 'some cells at city x division are suppressed');
     assert.match((await suppressed.first().textContent()) ?? '', /^\[c\]/);
-    await checkPage(bureau, 'indices-en');
+    await checkPage(bureau, 'indices-j2-en');
     // The CSV follows the screen: BOM, a flag column, suppressed values empty.
     const [download] = await Promise.all([bureau.waitForEvent('download'), bureau.getByRole('button', { name: 'Download CSV' }).click()]);
     const csv = readFileSync((await download.path())!, 'utf8');
